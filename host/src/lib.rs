@@ -1,0 +1,27 @@
+//! Host library of the BN254 MSM accelerator: one API with arkworks types over every backend.
+//!
+//! ```
+//! use ark_bn254::{Fr, G1Affine, G1Projective};
+//! use ark_ec::{CurveGroup, PrimeGroup};
+//! use msm_host::{CpuBackend, MsmBackend};
+//!
+//! let g = G1Projective::generator();
+//! let bases: Vec<G1Affine> = (1..=4u64).map(|i| (g * Fr::from(i)).into_affine()).collect();
+//! let mut backend = CpuBackend::new();
+//! backend.load_bases(&bases)?; // once: the commitment key
+//! let c = backend.msm(&[Fr::from(1u64), Fr::from(1u64)])?; // a prefix of the key
+//! assert_eq!(c, g * Fr::from(3u64));
+//! # Ok::<(), msm_host::MsmError>(())
+//! ```
+
+pub mod backend;
+pub mod cpu;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod workload;
+
+pub use backend::{MsmBackend, MsmReport};
+pub use cpu::CpuBackend;
+pub use error::MsmError;
+pub use model::ModelBackend;

@@ -1,0 +1,72 @@
+//! The reference-model backend: the card's algorithm run by the bit-exact software model
+//! (`msm_sim::model`), single-threaded. It is the golden reference for the simulated and real
+//! cards, and counts the additions the card would perform.
+
+use ark_bn254::{Fr, G1Affine};
+use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
+use msm_sim::model::digits::{buckets_per_window, WINDOW_RANGE};
+use msm_sim::model::msm::{choose_window, msm};
+use msm_sim::model::Affine;
+
+use crate::backend::{check_bases, check_scalars, MsmBackend, MsmReport};
+use crate::error::MsmError;
+
+pub struct ModelBackend {
+    bases: Vec<Affine>,
+    /// Fixed window width, or `None` to choose per MSM size.
+    window: Option<u32>,
+}
+
+impl ModelBackend {
+    /// `window`: a fixed c in 2..=16, or `None` to pick the c with the fewest adds per MSM.
+    pub fn new(window: Option<u32>) -> Result<Self, MsmError> {
+        if let Some(c) = window {
+            if !WINDOW_RANGE.contains(&c) {
+                return Err(MsmError::WindowOutOfRange {
+                    c,
+                    min: *WINDOW_RANGE.start(),
+                    max: *WINDOW_RANGE.end(),
+                });
+            }
+        }
+        Ok(Self {
+            bases: Vec::new(),
+            window,
+        })
+    }
+}
+
+impl MsmBackend for ModelBackend {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+
+    fn load_bases(&mut self, bases: &[G1Affine]) -> Result<(), MsmError> {
+        check_bases(bases)?;
+        self.bases = bases.iter().map(|b| affine_from_ark(b).unwrap()).collect();
+        Ok(())
+    }
+
+    fn num_bases(&self) -> usize {
+        self.bases.len()
+    }
+
+    fn msm_report(&mut self, scalars: &[Fr]) -> Result<MsmReport, MsmError> {
+        check_scalars(self.bases.len(), scalars)?;
+        let c = self
+            .window
+            .unwrap_or_else(|| choose_window(scalars.len(), *WINDOW_RANGE.end()));
+        // Any power-of-two segment count gives the same point; about sqrt(K) balances the
+        // chains' length against the host's share.
+        let segments = 1 << (buckets_per_window(c).trailing_zeros() / 2);
+        let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
+        let (point, counts) = msm(&self.bases[..scalars.len()], &limbs, c, segments);
+        Ok(MsmReport {
+            point: projective_to_ark(&point),
+            window: c,
+            adds: Some(counts.on_card()),
+            cycles: None,
+            lanes: None,
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! Simulation side of the BN254 MSM accelerator: the reference model of the hardware algorithm.
+pub mod model;
+pub mod seed;

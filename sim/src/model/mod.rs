@@ -1,0 +1,12 @@
+//! Bit-exact software model of the core's arithmetic and algorithm, independent of ark-ff, and a
+//! schedule model for planning the RTL. Tests compare every piece against arkworks.
+
+pub mod ark;
+pub mod digits;
+pub mod field;
+pub mod msm;
+pub mod point;
+pub mod schedule;
+
+pub use field::{Fq, Limbs};
+pub use point::{Affine, Projective};

@@ -1,0 +1,292 @@
+//! Schedule model: cycle counts of the bucket engine on an adder pipeline of latency L.
+//!
+//! **A planning tool for the RTL, not a model of it.** It follows the intended microarchitecture
+//! (one add issued per lane per clock; a bucket whose add is in flight is parked in a FIFO and
+//! retried; windows split round-robin over lanes, each lane running on its own; reduction by
+//! segmented running sums through the same pipeline) but nothing here is cycle-exact against
+//! the generated Verilog. Its assumptions:
+//! - a parked op costs its issue slot (the slot is spent discovering the hazard);
+//! - the FIFO head is retried first; a full FIFO stalls the input;
+//! - zero digits cost nothing (the slicer filters them);
+//! - lanes do not wait for each other (each has its own input queue), the run ends with the
+//!   slowest lane;
+//! - the reduction's irregular tail and the window combination run on the host (see
+//!   [`super::msm`]) and are not counted.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::digits::{
+    buckets_per_window, num_windows, signed_digits, windows, Window, SCALAR_MODULUS,
+};
+use super::field::{lt, Limbs};
+use super::msm::{check_segments, segment_len, window_segments};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScheduleParams {
+    pub c: u32,
+    /// Adder pipeline latency L in cycles.
+    pub latency: u64,
+    pub lanes: usize,
+    /// Reduction segments per window (power of two); see [`auto_segments`].
+    pub segments: usize,
+    /// Depth of each lane's hazard FIFO.
+    pub fifo_depth: usize,
+}
+
+/// How the model's scalars are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarDistribution {
+    /// Uniform below r.
+    Uniform,
+    /// One uniform scalar repeated: every add of a window hits one bucket (worst-case hazards).
+    Constant,
+    /// All zero: no accumulation at all.
+    Zero,
+}
+
+impl std::str::FromStr for ScalarDistribution {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "uniform" => Ok(Self::Uniform),
+            "constant" => Ok(Self::Constant),
+            "zero" => Ok(Self::Zero),
+            _ => Err(format!(
+                "unknown distribution {s:?} (uniform, constant, zero)"
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScheduleReport {
+    /// Total cycles: the slowest lane's accumulation plus reduction.
+    pub cycles: u64,
+    /// Cycles until the slowest lane's last accumulation add has completed.
+    pub accumulation_cycles: u64,
+    pub accumulation_adds: u64,
+    pub reduction_adds: u64,
+    /// Issue slots lost to hazards (parking, stalls, waiting on a parked bucket), all lanes.
+    pub hazard_slots: u64,
+    /// Ops that were parked at least once, all lanes.
+    pub parked: u64,
+}
+
+impl ScheduleReport {
+    pub fn adds(&self) -> u64 {
+        self.accumulation_adds + self.reduction_adds
+    }
+
+    /// A / (cycles x lanes).
+    pub fn efficiency(&self, lanes: usize) -> f64 {
+        self.adds() as f64 / (self.cycles.max(1) as f64 * lanes as f64)
+    }
+}
+
+/// Smallest power-of-two segment count that gives each lane at least L independent reduction
+/// chains, capped at 2^(c-1). A chain issues two adds per L cycles (R += B, then S += R), so L/2
+/// chains would just fill the pipeline; L leave the critical path (m L cycles) at half the
+/// lane's reduction work, room for the queueing of a greedy issue order.
+pub fn auto_segments(c: u32, latency: u64, lanes: usize) -> usize {
+    let windows_per_lane = num_windows(c).div_ceil(lanes) as u64;
+    let wanted = latency.div_ceil(windows_per_lane).max(1) as usize;
+    wanted.next_power_of_two().min(buckets_per_window(c))
+}
+
+/// `n` scalars below r from a seeded generator.
+pub fn random_scalars(n: usize, dist: ScalarDistribution, seed: u64) -> Vec<Limbs> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut uniform = || loop {
+        let mut s: Limbs = rng.gen();
+        s[3] &= (1 << 62) - 1; // below 2^254, then reject >= r
+        if lt(&s, &SCALAR_MODULUS) {
+            return s;
+        }
+    };
+    match dist {
+        ScalarDistribution::Uniform => (0..n).map(|_| uniform()).collect(),
+        ScalarDistribution::Constant => vec![uniform(); n],
+        ScalarDistribution::Zero => vec![[0; 4]; n],
+    }
+}
+
+/// Runs the schedule model on the given scalars.
+pub fn schedule(scalars: &[Limbs], p: &ScheduleParams) -> ScheduleReport {
+    assert!(p.lanes >= 1 && p.latency >= 1);
+    check_segments(p.c, p.segments);
+    let all = windows(p.c);
+    let mut report = ScheduleReport::default();
+    for lane in 0..p.lanes {
+        let mine: Vec<usize> = (lane..all.len()).step_by(p.lanes).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let acc = accumulate_lane(scalars, p, &mine);
+        let lane_windows: Vec<Window> = mine.iter().map(|&w| all[w]).collect();
+        let end = reduce_lane(acc.done, p, &lane_windows);
+        report.cycles = report.cycles.max(end);
+        report.accumulation_cycles = report.accumulation_cycles.max(acc.done);
+        report.accumulation_adds += acc.adds;
+        report.hazard_slots += acc.hazard_slots;
+        report.parked += acc.parked;
+        report.reduction_adds += lane_windows
+            .iter()
+            .map(|w| 2 * w.buckets() as u64)
+            .sum::<u64>();
+    }
+    report
+}
+
+struct LaneAccumulation {
+    /// Cycle at which the last add's result is written back.
+    done: u64,
+    adds: u64,
+    hazard_slots: u64,
+    parked: u64,
+}
+
+fn accumulate_lane(scalars: &[Limbs], p: &ScheduleParams, windows: &[usize]) -> LaneAccumulation {
+    let k = buckets_per_window(p.c);
+    // Per (lane window, bucket): the cycle from which it may be read again.
+    let mut free_at = vec![0u64; windows.len() * (k + 1)];
+    let mut ops = scalars.iter().flat_map(|s| {
+        let d = signed_digits(s, p.c);
+        windows
+            .iter()
+            .enumerate()
+            .filter(|&(_, &win)| d[win] != 0)
+            .map(|(i, &win)| i * (k + 1) + d[win].unsigned_abs() as usize)
+            .collect::<Vec<_>>()
+    });
+    let mut next = ops.next();
+    let mut fifo: VecDeque<usize> = VecDeque::with_capacity(p.fifo_depth);
+    let mut r = LaneAccumulation {
+        done: 0,
+        adds: 0,
+        hazard_slots: 0,
+        parked: 0,
+    };
+    let mut t = 0u64;
+    loop {
+        let head = fifo.front().copied();
+        let issue = match (head, next) {
+            (Some(h), _) if free_at[h] <= t => {
+                fifo.pop_front();
+                Some(h)
+            }
+            (_, Some(op)) if free_at[op] <= t => {
+                next = ops.next();
+                Some(op)
+            }
+            (_, Some(op)) if fifo.len() < p.fifo_depth => {
+                fifo.push_back(op);
+                next = ops.next();
+                r.parked += 1;
+                None
+            }
+            (None, None) => break,
+            // Nothing can issue: jump to the first cycle at which something can.
+            (h, op) => {
+                let wake = h
+                    .iter()
+                    .chain(op.iter())
+                    .map(|&b| free_at[b])
+                    .min()
+                    .unwrap();
+                r.hazard_slots += wake - t - 1;
+                t = wake - 1;
+                None
+            }
+        };
+        match issue {
+            Some(b) => {
+                free_at[b] = t + p.latency;
+                r.done = r.done.max(t + p.latency);
+                r.adds += 1;
+            }
+            None => r.hazard_slots += 1,
+        }
+        t += 1;
+    }
+    r
+}
+
+/// Reduction of one lane's windows, starting at cycle `start`: every segment of every window is
+/// a chain R += B_k (depends on the previous R), S += R (depends on this R and the previous S).
+/// A greedy list scheduler issues the earliest-ready add each cycle. Returns the cycle at which
+/// the last add is written back.
+fn reduce_lane(start: u64, p: &ScheduleParams, windows: &[Window]) -> u64 {
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Op {
+        /// R += B_i of chain `chain` (i counts down from m to 1).
+        R { chain: usize, i: usize },
+        /// S += R_i of chain `chain`.
+        S { chain: usize, i: usize },
+    }
+    struct Chain {
+        r_done: Vec<u64>,
+        r_issued_to: usize,
+        s_done: u64,
+        s_next: usize,
+    }
+    let m_full = segment_len(p.c, p.segments);
+    let mut chains = Vec::new();
+    for win in windows {
+        let m = m_full.min(win.buckets());
+        for _ in 0..window_segments(win, m) {
+            chains.push(Chain {
+                r_done: vec![0; m + 1],
+                r_issued_to: m + 1,
+                s_done: start,
+                s_next: m,
+            });
+        }
+    }
+    let mut heap: BinaryHeap<_> = chains
+        .iter()
+        .enumerate()
+        .map(|(chain, ch)| {
+            Reverse((
+                start,
+                Op::R {
+                    chain,
+                    i: ch.s_next,
+                },
+            ))
+        })
+        .collect();
+    let (mut t, mut end) = (start, start);
+    while let Some(Reverse((ready, op))) = heap.pop() {
+        t = t.max(ready);
+        let done = t + p.latency;
+        end = end.max(done);
+        match op {
+            Op::R { chain, i } => {
+                let ch = &mut chains[chain];
+                ch.r_done[i] = done;
+                ch.r_issued_to = i;
+                if i > 1 {
+                    heap.push(Reverse((done, Op::R { chain, i: i - 1 })));
+                }
+                if ch.s_next == i {
+                    heap.push(Reverse((done.max(ch.s_done), Op::S { chain, i })));
+                }
+            }
+            Op::S { chain, i } => {
+                let ch = &mut chains[chain];
+                ch.s_done = done;
+                ch.s_next = i - 1;
+                if i > 1 && ch.r_issued_to < i {
+                    let ready = done.max(ch.r_done[i - 1]);
+                    heap.push(Reverse((ready, Op::S { chain, i: i - 1 })));
+                }
+            }
+        }
+        t += 1;
+    }
+    end
+}
