@@ -100,3 +100,18 @@ fn edge_cases_match_arkworks() {
         }
     }
 }
+
+/// Larger MSMs (`make test-long`): sizes up to 2^14 at the window widths a card would use.
+#[test]
+#[ignore = "long: run by make test-long"]
+fn large_msms_match_arkworks() {
+    let mut rng = common::rng("msm large");
+    let bases = common::random_bases(&mut rng, 1 << 14);
+    for (log, cs) in [(12, [8, 10, 12]), (14, [11, 13, 14])] {
+        let n = 1 << log;
+        let scalars = common::random_scalars(&mut rng, n);
+        for c in cs {
+            check(&bases[..n], &scalars, c, 1 << ((c - 1) / 2));
+        }
+    }
+}

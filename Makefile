@@ -1,0 +1,49 @@
+# BN254 MSM accelerator. `make demo` and `make test` install what is missing, then run.
+# Everything builds in release: the reference model and the simulator are unusable unoptimised.
+
+CARGO ?= cargo
+MSM   := target/release/msm
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps build demo test lint test-long bench clean
+
+help:
+	@echo "make demo       small MSMs on CPU and reference model, checked; model projections"
+	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
+	@echo "make test-long  longer randomized runs (larger MSMs, more seeds)"
+	@echo "make bench      criterion CPU bench 2^10..2^16, bench table, model table"
+	@echo "make deps       install missing tools (Debian verilator); quiet when present"
+
+# Idempotent set-up: checks first, installs only what is missing.
+deps:
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
+	@command -v verilator >/dev/null || { \
+	  echo "installing verilator (Debian package)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator >/dev/null; }
+
+build: deps
+	$(CARGO) build --release --workspace --bins
+
+demo: build
+	@echo "== one workload on the CPU backend and the bit-exact reference model (results must agree)"
+	$(MSM) bench --backend cpu,model --log-size 8..12 --repeats 1
+	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
+	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+
+test: deps lint
+	$(CARGO) test --release --workspace
+
+test-long: deps
+	$(CARGO) test --release --workspace -- --ignored
+
+bench: build
+	$(CARGO) bench -p msm-host --bench cpu
+	$(MSM) bench --backend cpu --log-size 10..16
+	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200
+
+clean:
+	$(CARGO) clean

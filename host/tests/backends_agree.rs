@@ -1,0 +1,31 @@
+//! The CPU and reference-model backends agree with arkworks through the host API, for a
+//! loaded key used many times and against prefixes.
+
+use ark_bn254::{Fr, G1Projective};
+use ark_ec::VariableBaseMSM;
+use ark_ff::{One, Zero};
+use msm_host::workload::random_inputs;
+use msm_host::{CpuBackend, ModelBackend, MsmBackend};
+
+#[test]
+fn key_loaded_once_many_msms_and_prefixes() {
+    let seed = msm_sim::seed::seed("backends agree");
+    let (bases, scalars) = random_inputs(300, seed);
+    let mut cpu = CpuBackend::new();
+    let mut model = ModelBackend::new(None).unwrap();
+    let mut fixed = ModelBackend::new(Some(5)).unwrap();
+    for b in [&mut cpu as &mut dyn MsmBackend, &mut model, &mut fixed] {
+        b.load_bases(&bases).unwrap();
+        assert_eq!(b.num_bases(), 300);
+        for n in [1, 2, 3, 100, 257, 300] {
+            let want = G1Projective::msm(&bases[..n], &scalars[..n]).unwrap();
+            assert_eq!(b.msm(&scalars[..n]).unwrap(), want, "{} n = {n}", b.name());
+        }
+        let edge = [Fr::zero(), Fr::one(), -Fr::one()];
+        let want = G1Projective::msm(&bases[..3], &edge).unwrap();
+        assert_eq!(b.msm(&edge).unwrap(), want, "{} edge scalars", b.name());
+    }
+    let report = fixed.msm_report(&scalars).unwrap();
+    assert_eq!(report.window, 5);
+    assert!(report.adds.unwrap() > 0);
+}
