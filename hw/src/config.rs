@@ -1,0 +1,75 @@
+//! Build configurations: the one place where the core's parameters are set. Every latency,
+//! depth and size is derived from these values.
+
+/// A DSP-sized multiplier tile, a x b bits unsigned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tile {
+    pub a_bits: u32,
+    pub b_bits: u32,
+}
+
+/// Xilinx DSP48E2: 27 x 18 signed, 26 x 17 unsigned.
+pub const DSP48E2: Tile = Tile { a_bits: 26, b_bits: 17 };
+/// Lattice ECP5 MULT18X18D.
+pub const MULT18X18: Tile = Tile { a_bits: 18, b_bits: 18 };
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub name: &'static str,
+    /// Largest window width c the bucket memory holds (2^(c_max - 1) buckets per window).
+    pub c_max: u32,
+    /// Adder lanes.
+    pub lanes: usize,
+    /// Multiplier tile.
+    pub tile: Tile,
+    /// Longest carry chain in one pipeline stage of the add/sub units, in bits: 256 bits of
+    /// operand take 256 / carry_bits stages.
+    pub carry_bits: u32,
+    /// Width of the opaque tag carried alongside each operation.
+    pub tag_bits: u32,
+}
+
+impl Config {
+    /// Pipeline stages of the carry chain of an add/sub unit.
+    pub fn carry_stages(&self) -> u32 {
+        crate::field::FIELD_BITS / self.carry_bits
+    }
+}
+
+/// Small: for simulation and tests.
+pub const SIM: Config = Config {
+    name: "sim",
+    c_max: 8,
+    lanes: 1,
+    tile: MULT18X18,
+    carry_bits: 64,
+    tag_bits: 16,
+};
+
+/// A large Xilinx card (Alveo U55C class). c_max = 15: 17 windows x 16384 buckets x 96 B fits
+/// its URAM (DESIGN.md section 4).
+pub const U55C: Config = Config {
+    name: "u55c",
+    c_max: 15,
+    lanes: 2,
+    tile: DSP48E2,
+    carry_bits: 64,
+    tag_bits: 32,
+};
+
+/// Lattice ECP5 LFE5UM5G-85F, for a real open place-and-route.
+pub const ECP5_85F: Config = Config {
+    name: "ecp5",
+    c_max: 10,
+    lanes: 1,
+    tile: MULT18X18,
+    carry_bits: 32,
+    tag_bits: 16,
+};
+
+pub const ALL: [Config; 3] = [SIM, U55C, ECP5_85F];
+
+/// The configuration called `name`.
+pub fn by_name(name: &str) -> Option<Config> {
+    ALL.into_iter().find(|c| c.name == name)
+}

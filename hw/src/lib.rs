@@ -1,0 +1,6 @@
+//! The BN254 MSM core in rust-hdl. `config` drives the design; `field` holds the Fq units.
+//! Golden models: `msm_sim::model`.
+
+pub mod config;
+pub mod field;
+pub mod verilog;
