@@ -9,9 +9,15 @@ pub struct Tile {
 }
 
 /// Xilinx DSP48E2: 27 x 18 signed, 26 x 17 unsigned.
-pub const DSP48E2: Tile = Tile { a_bits: 26, b_bits: 17 };
+pub const DSP48E2: Tile = Tile {
+    a_bits: 26,
+    b_bits: 17,
+};
 /// Lattice ECP5 MULT18X18D.
-pub const MULT18X18: Tile = Tile { a_bits: 18, b_bits: 18 };
+pub const MULT18X18: Tile = Tile {
+    a_bits: 18,
+    b_bits: 18,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {

@@ -1,0 +1,17 @@
+//! The generated RTL, compiled by Verilator, behind safe Rust types. Each unit is driven one
+//! clock at a time; `trace` turns a VCD waveform dump on at run time.
+
+include!(concat!(env!("OUT_DIR"), "/units.rs"));
+
+pub mod fq_add_sub;
+
+pub use fq_add_sub::{AddSubOp, FqAddSub};
+
+/// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).
+fn to_words(l: &[u64; 4]) -> [u32; 8] {
+    std::array::from_fn(|i| (l[i / 2] >> (32 * (i % 2))) as u32)
+}
+
+fn from_words(w: &[u32; 8]) -> [u64; 4] {
+    std::array::from_fn(|i| u64::from(w[2 * i]) | (u64::from(w[2 * i + 1]) << 32))
+}
