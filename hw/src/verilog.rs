@@ -3,8 +3,10 @@
 
 use rust_hdl::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, DSP48E2, MULT18X18};
 use crate::field::add_sub::FqAddSub;
+use crate::field::mont_row::{MontRow, ROW_LATENCY};
+use crate::field::mul::{self, FqMul};
 
 /// Names a configured unit and produces its top-level Verilog.
 pub struct Unit {
@@ -15,10 +17,20 @@ pub struct Unit {
 }
 
 /// The Verilog of `U` with its top module (rust-hdl calls it `top`) renamed `name`.
-fn emit<U: Block + Default>(name: &str) -> String {
-    let mut uut = U::default();
-    uut.connect_all();
-    generate_verilog(&uut)
+/// A multiplier is a few MB of nested arrays built by value: unoptimised code (build scripts)
+/// overflows the default stack, so the work runs on a thread with a large one.
+fn emit<U: Block + Default + 'static>(name: &str) -> String {
+    let verilog = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(|| {
+            let mut uut = Box::new(U::default());
+            uut.connect_all();
+            generate_verilog(uut.as_ref())
+        })
+        .expect("spawn the generator thread")
+        .join()
+        .expect("Verilog generation panicked");
+    verilog
         .replace("module top(", &format!("module {name}("))
         .replace("top$", &format!("{name}$"))
 }
@@ -44,11 +56,55 @@ macro_rules! with_add_sub {
     };
 }
 
-/// Every unit of `cfg`.
+/// Expands `$body` with `$m` the multiplier and `$r` its row type for the configuration. The
+/// parameters after the tile shape are derived values, checked in the types' `Default`.
+macro_rules! with_mul {
+    ($cfg:expr, $m:ident, $r:ident => $body:expr) => {
+        match ($cfg.tile, $cfg.carry_bits, $cfg.tag_bits) {
+            (t, 64, 16) if t == MULT18X18 => {
+                #[allow(dead_code)]
+                type $m = FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 64, 4, 16>;
+                #[allow(dead_code)]
+                type $r = MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
+                $body
+            }
+            (t, 32, 16) if t == MULT18X18 => {
+                #[allow(dead_code)]
+                type $m = FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 32, 8, 16>;
+                #[allow(dead_code)]
+                type $r = MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
+                $body
+            }
+            (t, 64, 32) if t == DSP48E2 => {
+                #[allow(dead_code)]
+                type $m = FqMul<26, 17, 34, 43, 1, 2, 27, 10, 5, 5, 260, 279, 15, 64, 4, 32>;
+                #[allow(dead_code)]
+                type $r = MontRow<26, 17, 34, 43, 10, 5, 5, 260, 279, 32>;
+                $body
+            }
+            other => panic!("no multiplier instance for (tile, carry_bits, tag_bits) = {other:?}"),
+        }
+    };
+}
+
+/// Every unit of `cfg`. `fq_mont_row` is one row of `fq_mul`, reported on its own because a
+/// whole multiplier does not fit an ECP5 85F.
 pub fn units(cfg: &Config) -> Vec<Unit> {
-    vec![Unit {
-        name: "fq_add_sub",
-        verilog: with_add_sub!(cfg, T => emit::<T>("fq_add_sub")),
-        latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
-    }]
+    vec![
+        Unit {
+            name: "fq_add_sub",
+            verilog: with_add_sub!(cfg, T => emit::<T>("fq_add_sub")),
+            latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
+        },
+        Unit {
+            name: "fq_mul",
+            verilog: with_mul!(cfg, M, R => emit::<M>("fq_mul")),
+            latency: mul::latency(cfg),
+        },
+        Unit {
+            name: "fq_mont_row",
+            verilog: with_mul!(cfg, M, R => emit::<R>("fq_mont_row")),
+            latency: ROW_LATENCY,
+        },
+    ]
 }

@@ -3,9 +3,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
-pub mod fq_add_sub;
+pub mod field_unit;
 
-pub use fq_add_sub::{AddSubOp, FqAddSub};
+pub use field_unit::{FieldOp, FieldUnit};
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).
 fn to_words(l: &[u64; 4]) -> [u32; 8] {

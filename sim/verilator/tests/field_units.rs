@@ -1,0 +1,193 @@
+//! The Verilated Fq units against the model: 10^5 random operands back to back and again with
+//! random idle cycles, edge values, latency, throughput and tags.
+
+use std::collections::VecDeque;
+
+use msm_sim::model::field::{sub, P, R_MOD_P};
+use msm_sim::model::Fq;
+use msm_verilator::{FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_LATENCY, TAG_BITS};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const N: usize = 100_000;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    AddSub,
+    Mul,
+}
+
+impl Kind {
+    fn unit(self) -> FieldUnit {
+        match self {
+            Kind::AddSub => FieldUnit::add_sub(),
+            Kind::Mul => FieldUnit::mul(),
+        }
+    }
+
+    fn latency(self) -> u64 {
+        match self {
+            Kind::AddSub => FQ_ADD_SUB_LATENCY as u64,
+            Kind::Mul => FQ_MUL_LATENCY as u64,
+        }
+    }
+
+    fn expected(self, op: &FieldOp) -> [u64; 4] {
+        let (a, b) = (
+            Fq::from_montgomery(op.a).unwrap(),
+            Fq::from_montgomery(op.b).unwrap(),
+        );
+        match self {
+            Kind::AddSub if op.sub => a.sub(&b),
+            Kind::AddSub => a.add(&b),
+            Kind::Mul => a.mul(&b),
+        }
+        .montgomery()
+    }
+}
+
+fn rng(what: &str) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(msm_sim::seed::seed(what))
+}
+
+fn random_fq(rng: &mut ChaCha8Rng) -> [u64; 4] {
+    loop {
+        let mut l: [u64; 4] = rng.gen();
+        l[3] &= (1 << 62) - 1;
+        if Fq::from_montgomery(l).is_some() {
+            return l;
+        }
+    }
+}
+
+fn random_ops(rng: &mut ChaCha8Rng, n: usize) -> Vec<FieldOp> {
+    (0..n)
+        .map(|i| FieldOp {
+            sub: rng.gen(),
+            tag: (i as u32) & ((1 << TAG_BITS) - 1),
+            a: random_fq(rng),
+            b: random_fq(rng),
+        })
+        .collect()
+}
+
+/// Streams `ops` with an idle cycle before an op with probability `gap`; checks every output
+/// in order, with its latency and tag. Returns the cycles taken.
+fn run(kind: Kind, ops: &[FieldOp], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
+    let mut unit = kind.unit();
+    let mut pending: VecDeque<(u64, FieldOp)> = VecDeque::new();
+    let mut next = ops.iter().peekable();
+    while next.peek().is_some() || !pending.is_empty() {
+        let issue = match next.peek() {
+            Some(_) if !rng.gen_bool(gap) => next.next(),
+            _ => None,
+        };
+        if let Some(op) = issue {
+            pending.push_back((unit.cycles(), *op));
+        }
+        if let Some((tag, result)) = unit.step(issue) {
+            let (at, op) = pending.pop_front().expect("an output without an input");
+            assert_eq!(unit.cycles() - at, kind.latency(), "latency");
+            assert_eq!(tag, op.tag, "tag of {op:?}");
+            assert_eq!(result, kind.expected(&op), "{op:?}");
+        }
+        assert!(
+            unit.cycles() < 3 * ops.len() as u64 + 1000,
+            "the unit stopped producing"
+        );
+    }
+    unit.cycles()
+}
+
+fn edge_ops(rng: &mut ChaCha8Rng) -> Vec<FieldOp> {
+    let p_minus_1 = sub(&P, &[1, 0, 0, 0]).0;
+    let vals = [
+        [0; 4],
+        [1, 0, 0, 0],
+        Fq::ONE.montgomery(),
+        p_minus_1,
+        R_MOD_P,
+        random_fq(rng),
+    ];
+    let mut ops = Vec::new();
+    for a in vals {
+        for b in vals {
+            for sub in [false, true] {
+                ops.push(FieldOp {
+                    sub,
+                    tag: ops.len() as u32,
+                    a,
+                    b,
+                });
+            }
+        }
+    }
+    ops
+}
+
+fn back_to_back(kind: Kind, what: &str) {
+    let mut rng = rng(what);
+    let ops = random_ops(&mut rng, N);
+    let cycles = run(kind, &ops, 0.0, &mut rng);
+    // Throughput: one result per clock once the pipeline is full.
+    assert_eq!(cycles, N as u64 + kind.latency() - 1);
+}
+
+#[test]
+fn add_sub_back_to_back() {
+    back_to_back(Kind::AddSub, "add_sub back to back");
+}
+
+#[test]
+fn add_sub_with_idle_cycles() {
+    let mut rng = rng("add_sub gaps");
+    let ops = random_ops(&mut rng, N);
+    run(Kind::AddSub, &ops, 0.3, &mut rng);
+}
+
+#[test]
+fn add_sub_edges() {
+    let mut rng = rng("add_sub edges");
+    let ops = edge_ops(&mut rng);
+    run(Kind::AddSub, &ops, 0.0, &mut rng);
+}
+
+#[test]
+fn mul_back_to_back() {
+    back_to_back(Kind::Mul, "mul back to back");
+}
+
+#[test]
+fn mul_with_idle_cycles() {
+    let mut rng = rng("mul gaps");
+    let ops = random_ops(&mut rng, N);
+    run(Kind::Mul, &ops, 0.3, &mut rng);
+}
+
+#[test]
+fn mul_edges() {
+    let mut rng = rng("mul edges");
+    let ops = edge_ops(&mut rng);
+    run(Kind::Mul, &ops, 0.0, &mut rng);
+}
+
+#[test]
+fn trace_writes_a_vcd() {
+    let path = std::env::temp_dir().join(format!("fq_add_sub_{}.vcd", std::process::id()));
+    let mut unit = FieldUnit::add_sub();
+    unit.trace(&path).unwrap();
+    assert!(unit.trace(&path).is_err(), "a second trace is refused");
+    let op = FieldOp {
+        sub: false,
+        tag: 1,
+        a: [1, 0, 0, 0],
+        b: [2, 0, 0, 0],
+    };
+    for _ in 0..10 {
+        unit.step(Some(&op));
+    }
+    drop(unit);
+    let vcd = std::fs::read_to_string(&path).unwrap();
+    assert!(vcd.contains("$enddefinitions") && vcd.contains("result"));
+    std::fs::remove_file(path).unwrap();
+}
