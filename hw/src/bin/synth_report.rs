@@ -12,7 +12,10 @@
 //! Exits 1 when a tool fails to run (a missed timing target or a design that does not fit the
 //! device is a result, not a failure), 2 on bad usage or missing tools.
 
+// A binary's root resolves modules next to itself: point into this binary's own folder.
+#[path = "synth_report/parse.rs"]
 mod parse;
+#[path = "synth_report/wrapper.rs"]
 mod wrapper;
 
 use std::fmt::Write as _;

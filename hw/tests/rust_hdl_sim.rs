@@ -1,0 +1,136 @@
+//! Each Fq unit in rust-hdl's own simulator (its `update()` models, not the Verilog), against
+//! the reference model. Small: that simulator runs 256-bit signals bit by bit.
+
+use msm_hw::config::{Config, SIM};
+use msm_hw::field::{add_sub, mul};
+use msm_sim::model::field::{sub, P, R_MOD_P};
+use msm_sim::model::Fq;
+use num_bigint::BigUint;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rust_hdl::prelude::*;
+
+// The test configuration's instances (as in msm_hw::verilog).
+type AddSub = msm_hw::field::add_sub::FqAddSub<64, 4, 16>;
+type Mul = msm_hw::field::mul::FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 64, 4, 16>;
+
+fn to_bits(l: &[u64; 4]) -> Bits<256> {
+    let words: Vec<u32> = l
+        .iter()
+        .flat_map(|x| [*x as u32, (x >> 32) as u32])
+        .collect();
+    BigUint::from_slice(&words).into()
+}
+
+fn from_bits(b: Bits<256>) -> [u64; 4] {
+    let mut d = BigUint::from(b).to_u64_digits();
+    d.resize(4, 0);
+    d.try_into().unwrap()
+}
+
+/// Operands: edge values, then random ones.
+fn operands(n_random: usize) -> Vec<([u64; 4], [u64; 4], bool)> {
+    let seed = msm_sim::seed::seed("rust-hdl sim");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let p_minus_1 = sub(&P, &[1, 0, 0, 0]).0;
+    let edges = [[0; 4], [1, 0, 0, 0], p_minus_1, R_MOD_P];
+    let mut ops: Vec<_> = edges
+        .iter()
+        .zip(edges.iter().rev())
+        .map(|(a, b)| (*a, *b, false))
+        .collect();
+    ops.push((p_minus_1, p_minus_1, true));
+    ops.push(([0; 4], p_minus_1, true));
+    for _ in 0..n_random {
+        let mut r = || loop {
+            let mut l: [u64; 4] = rng.gen();
+            l[3] &= (1 << 62) - 1;
+            if Fq::from_montgomery(l).is_some() {
+                return l;
+            }
+        };
+        ops.push((r(), r(), rng.gen()));
+    }
+    ops
+}
+
+/// Drives a unit with ports clock, valid_in, tag_in, a, b -> valid_out, tag_out, result (and
+/// `set_sub` for the add/sub unit), one op per clock, and checks each result, tag and latency.
+macro_rules! check_unit {
+    ($ty:ty, $latency:expr, $ops:expr, $expected:expr, $set_sub:expr) => {{
+        let ops = $ops;
+        let latency: usize = $latency;
+        // A multiplier is MBs of nested arrays built by value: use a thread with a big stack.
+        let run = move || {
+            let mut sim = Simulation::new();
+            sim.add_clock(5, |x: &mut Box<$ty>| x.clock.next = !x.clock.val());
+            sim.add_testbench(move |mut sim: Sim<$ty>| {
+                let mut x = sim.init()?;
+                wait_clock_true!(sim, clock, x);
+                let mut seen = 0;
+                for cycle in 0..ops.len() + latency + 1 {
+                    if x.valid_out.val() {
+                        let i = x.tag_out.val().index();
+                        let (a, b, s) = ops[i];
+                        sim_assert_eq!(sim, cycle - i, latency, x);
+                        sim_assert_eq!(sim, i, seen, x);
+                        sim_assert_eq!(sim, from_bits(x.result.val()), $expected(a, b, s), x);
+                        seen += 1;
+                    }
+                    x.valid_in.next = cycle < ops.len();
+                    if let Some(&(a, b, s)) = ops.get(cycle) {
+                        x.a.next = to_bits(&a);
+                        x.b.next = to_bits(&b);
+                        x.tag_in.next = bits::<16>(cycle as u64);
+                        $set_sub(&mut x, s);
+                    }
+                    wait_clock_cycle!(sim, clock, x);
+                }
+                sim_assert_eq!(sim, seen, ops.len(), x);
+                sim.done(x)
+            });
+            let mut uut = Box::new(<$ty>::default());
+            uut.connect_all();
+            sim.run(uut, 100_000_000).unwrap();
+        };
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
+    }};
+}
+
+fn fq(l: [u64; 4]) -> Fq {
+    Fq::from_montgomery(l).unwrap()
+}
+
+const CFG: Config = SIM;
+
+#[test]
+fn add_sub_in_rust_hdl_simulator() {
+    check_unit!(
+        AddSub,
+        add_sub::latency(CFG.carry_bits as usize),
+        operands(20),
+        |a, b, s| if s {
+            fq(a).sub(&fq(b))
+        } else {
+            fq(a).add(&fq(b))
+        }
+        .montgomery(),
+        |x: &mut Box<AddSub>, s: bool| x.sub.next = s
+    );
+}
+
+#[test]
+fn mul_in_rust_hdl_simulator() {
+    check_unit!(
+        Mul,
+        mul::latency(&CFG),
+        operands(2),
+        |a, b, _| fq(a).mul(&fq(b)).montgomery(),
+        |_: &mut Box<Mul>, _: bool| ()
+    );
+}
