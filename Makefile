@@ -5,13 +5,18 @@ CARGO ?= cargo
 MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps build demo test lint test-long bench clean
+.PHONY: help deps build demo test lint test-long bench rtl waves clean
+
+# Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/src/config.rs).
+CONFIG ?= sim
 
 help:
 	@echo "make demo       small MSMs on CPU and reference model, checked; model projections"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
 	@echo "make test-long  longer randomized runs (larger MSMs, more seeds)"
 	@echo "make bench      criterion CPU bench 2^10..2^16, bench table, model table"
+	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
+	@echo "make waves      VCD waveforms of each Fq unit in build/waves/"
 	@echo "make deps       install missing tools (Debian verilator); quiet when present"
 
 # Idempotent set-up: checks first, installs only what is missing.
@@ -40,7 +45,18 @@ test: deps lint
 test-long: deps
 	$(CARGO) test --release --workspace -- --ignored
 
+rtl: deps
+	$(CARGO) build --release -p msm-hw --bin rtl
+	target/release/rtl $(CONFIG) build/rtl/$(CONFIG)
+	@for f in build/rtl/$(CONFIG)/*.v; do \
+	  verilator --lint-only -Wall hw/lint/waivers.vlt $$f --top-module $$(basename $$f .v) || exit 1; \
+	done; echo "lint clean: build/rtl/$(CONFIG)/*.v (waivers: hw/lint/waivers.vlt)"
+
+waves: deps
+	$(CARGO) run --release -p msm-verilator --example waves -- build/waves
+
 bench: build
+	$(CARGO) run --release -p msm-verilator --example speed
 	$(CARGO) bench -p msm-host --bench cpu
 	$(MSM) bench --backend cpu --log-size 10..16
 	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200

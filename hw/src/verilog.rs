@@ -30,9 +30,32 @@ fn emit<U: Block + Default + 'static>(name: &str) -> String {
         .expect("spawn the generator thread")
         .join()
         .expect("Verilog generation panicked");
-    verilog
+    direct_clocks(&verilog)
         .replace("module top(", &format!("module {name}("))
         .replace("top$", &format!("{name}$"))
+}
+
+/// rust-hdl drives each sub-block's clock from a `reg` written inside the parent's one
+/// `always @(*)` block (`x$clock = clock;`). Simulators then see hundreds of derived clocks
+/// and re-run that whole block to find their edges (Verilator: 6.5k cycles/s for the
+/// multiplier). Every such assignment copies `clock` unchanged, so it becomes the equivalent
+/// continuous assignment `wire x$clock = clock;`.
+fn direct_clocks(verilog: &str) -> String {
+    let mut out = String::with_capacity(verilog.len());
+    for line in verilog.lines() {
+        let t = line.trim();
+        if t.ends_with("$clock = clock;") {
+            continue;
+        }
+        match t.strip_prefix("reg").map(str::trim) {
+            Some(name) if name.ends_with("$clock;") => {
+                out.push_str(&format!("    wire {} = clock;", name.trim_end_matches(';')));
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Expands `$body` with `$limb`/`$stages`/`$tag` bound to the configuration's constants.

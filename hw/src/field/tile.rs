@@ -30,8 +30,12 @@ impl<const A: usize, const B: usize, const P: usize> Logic for Tile<A, B, P> {
     }
 
     fn hdl(&self) -> Verilog {
-        // The operands widen to P >= A + B bits in the assignment's context: a full product.
-        Verilog::Custom("initial p = 0;\nalways @(posedge clock) p <= a * b;\n".into())
+        // The product is formed at its own width A + B, then widened: `p <= a * b` would be a
+        // P-bit multiply (Verilog sizes it by its context), 290 x 290 bits in simulation.
+        Verilog::Custom(format!(
+            "wire [{}:0] product = a * b;\ninitial p = 0;\nalways @(posedge clock) p <= product;\n",
+            A + B - 1
+        ))
     }
 
     fn timing(&self) -> Vec<TimingInfo> {
