@@ -1,8 +1,9 @@
-//! The Verilated Fq units against the model: 10^5 random operands back to back and again with
-//! random idle cycles, edge values, latency, throughput and tags.
+//! The Verilated Fq units against the model and ark-ff: 10^5 random operands back to back and
+//! again with random idle cycles, edge values, latency, throughput and tags.
 
 use std::collections::VecDeque;
 
+use ark_ff::BigInt;
 use msm_sim::model::field::{sub, P, R_MOD_P};
 use msm_sim::model::Fq;
 use msm_verilator::{FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_LATENCY, TAG_BITS};
