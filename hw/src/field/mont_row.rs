@@ -15,6 +15,7 @@
 use msm_sim::model::field as fq;
 use rust_hdl::prelude::*;
 
+use super::compress::Compress42;
 use super::tile::{Tile, TILE_LATENCY};
 
 /// Latency of one row in cycles: three tile stages and two compressor stages.
@@ -73,6 +74,8 @@ pub struct MontRow<
     q_tile: Tile<B, B, B2>,
     qp_even: [Tile<A, B, W>; TE],
     qp_odd: [Tile<A, B, W>; TO],
+    csa1: Compress42<W>,
+    csa4: Compress42<W>,
     // Pipeline registers, named by the stage they feed.
     valid1: DFF<Bit>,
     valid2: DFF<Bit>,
@@ -108,17 +111,9 @@ pub struct MontRow<
     // Combinational temporaries (rust-hdl has no `let`).
     e1: Signal<Local, Bits<W>>,
     o1: Signal<Local, Bits<W>>,
-    t1s: Signal<Local, Bits<W>>,
-    t1c: Signal<Local, Bits<W>>,
-    u1s: Signal<Local, Bits<W>>,
-    u1c: Signal<Local, Bits<W>>,
     q: Signal<Local, Bits<B>>,
     e4: Signal<Local, Bits<W>>,
     o4: Signal<Local, Bits<W>>,
-    t4s: Signal<Local, Bits<W>>,
-    t4c: Signal<Local, Bits<W>>,
-    u4s: Signal<Local, Bits<W>>,
-    u4c: Signal<Local, Bits<W>>,
     carry: Signal<Local, Bits<W>>,
     hs: Signal<Local, Bits<W>>,
     hc: Signal<Local, Bits<W>>,
@@ -169,6 +164,8 @@ impl<
             q_tile: Default::default(),
             qp_even: std::array::from_fn(|_| Default::default()),
             qp_odd: std::array::from_fn(|_| Default::default()),
+            csa1: Default::default(),
+            csa4: Default::default(),
             valid1: Default::default(),
             valid2: Default::default(),
             valid3: Default::default(),
@@ -202,17 +199,9 @@ impl<
             lo2: Default::default(),
             e1: Default::default(),
             o1: Default::default(),
-            t1s: Default::default(),
-            t1c: Default::default(),
-            u1s: Default::default(),
-            u1c: Default::default(),
             q: Default::default(),
             e4: Default::default(),
             o4: Default::default(),
-            t4s: Default::default(),
-            t4c: Default::default(),
-            u4s: Default::default(),
-            u4c: Default::default(),
             carry: Default::default(),
             hs: Default::default(),
             hc: Default::default(),
@@ -275,19 +264,13 @@ impl<
         for k in 0..TO {
             self.o1.next = self.o1.val() | (self.ab_odd[k].p.val() << self.odd_off[k].val());
         }
-        self.t1s.next = self.s1.q.val() ^ self.c1.q.val() ^ self.e1.val();
-        self.t1c.next = ((self.s1.q.val() & self.c1.q.val())
-            | (self.s1.q.val() & self.e1.val())
-            | (self.c1.q.val() & self.e1.val()))
-            << 1;
-        self.u1s.next = self.t1s.val() ^ self.t1c.val() ^ self.o1.val();
-        self.u1c.next = ((self.t1s.val() & self.t1c.val())
-            | (self.t1s.val() & self.o1.val())
-            | (self.t1c.val() & self.o1.val()))
-            << 1;
-        self.s2.d.next = self.u1s.val();
-        self.c2.d.next = self.u1c.val();
-        self.lo2.d.next = bit_cast::<B, W>(self.u1s.val()) + bit_cast::<B, W>(self.u1c.val());
+        self.csa1.w.next = self.s1.q.val();
+        self.csa1.x.next = self.c1.q.val();
+        self.csa1.y.next = self.e1.val();
+        self.csa1.z.next = self.o1.val();
+        self.s2.d.next = self.csa1.s.val();
+        self.c2.d.next = self.csa1.c.val();
+        self.lo2.d.next = bit_cast::<B, W>(self.csa1.s.val()) + bit_cast::<B, W>(self.csa1.c.val());
         self.valid2.d.next = self.valid1.q.val();
         self.tag2.d.next = self.tag1.q.val();
         self.a2.d.next = self.a1.q.val();
@@ -327,22 +310,16 @@ impl<
         for k in 0..TO {
             self.o4.next = self.o4.val() | (self.qp_odd[k].p.val() << self.odd_off[k].val());
         }
-        self.t4s.next = self.s4.q.val() ^ self.c4.q.val() ^ self.e4.val();
-        self.t4c.next = ((self.s4.q.val() & self.c4.q.val())
-            | (self.s4.q.val() & self.e4.val())
-            | (self.c4.q.val() & self.e4.val()))
-            << 1;
-        self.u4s.next = self.t4s.val() ^ self.t4c.val() ^ self.o4.val();
-        self.u4c.next = ((self.t4s.val() & self.t4c.val())
-            | (self.t4s.val() & self.o4.val())
-            | (self.t4c.val() & self.o4.val()))
-            << 1;
+        self.csa4.w.next = self.s4.q.val();
+        self.csa4.x.next = self.c4.q.val();
+        self.csa4.y.next = self.e4.val();
+        self.csa4.z.next = self.o4.val();
         self.carry.next = 0.into();
-        if (bit_cast::<B, W>(self.u4s.val()) | bit_cast::<B, W>(self.u4c.val())).any() {
+        if (bit_cast::<B, W>(self.csa4.s.val()) | bit_cast::<B, W>(self.csa4.c.val())).any() {
             self.carry.next = 1.into();
         }
-        self.hs.next = self.u4s.val() >> self.shift.val();
-        self.hc.next = self.u4c.val() >> self.shift.val();
+        self.hs.next = self.csa4.s.val() >> self.shift.val();
+        self.hc.next = self.csa4.c.val() >> self.shift.val();
         self.s5.d.next = self.hs.val() ^ self.hc.val() ^ self.carry.val();
         self.c5.d.next = ((self.hs.val() & self.hc.val())
             | (self.hs.val() & self.carry.val())
