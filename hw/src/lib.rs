@@ -3,4 +3,5 @@
 
 pub mod config;
 pub mod field;
+pub mod point;
 pub mod verilog;

@@ -1,0 +1,112 @@
+//! The lane's program is the model's formula, bit for bit, in both modes; its ASAP schedule is
+//! valid for every configuration.
+
+use msm_hw::config::ALL;
+use msm_hw::point::schedule::{asap, lane_program, UnitLatency, Val};
+use msm_sim::model::{Affine, Fq, Projective};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn random_fq(rng: &mut ChaCha8Rng) -> Fq {
+    loop {
+        let mut l: [u64; 4] = rng.gen();
+        l[3] &= (1 << 62) - 1;
+        if let Some(f) = Fq::from_montgomery(l) {
+            return f;
+        }
+    }
+}
+
+/// Random multiples of the generator (1, 2) by the model's own additions, rescaled by random Z.
+fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<Projective> {
+    let g = Affine {
+        x: Fq::from_canonical([1, 0, 0, 0]).unwrap(),
+        y: Fq::from_canonical([2, 0, 0, 0]).unwrap(),
+    };
+    assert!(g.is_on_curve());
+    let mut p = Projective::from(g);
+    (0..n)
+        .map(|_| {
+            for _ in 0..rng.gen_range(1..20) {
+                p = if rng.gen() {
+                    p.double()
+                } else {
+                    p.add_mixed(&g, false)
+                };
+            }
+            let z = random_fq(rng);
+            Projective {
+                x: p.x.mul(&z),
+                y: p.y.mul(&z),
+                z: p.z.mul(&z),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn program_is_the_models_formula_in_both_modes() {
+    let mut rng = ChaCha8Rng::seed_from_u64(msm_sim::seed::seed("lane program"));
+    let program = lane_program();
+    let pts = random_points(&mut rng, 200);
+    let mut cases: Vec<(Projective, Projective)> = pts.windows(2).map(|w| (w[0], w[1])).collect();
+    let p = pts[0];
+    let neg = Projective { y: p.y.neg(), ..p };
+    cases.extend([
+        (p, p),
+        (p, neg),
+        (Projective::IDENTITY, p),
+        (p, Projective::IDENTITY),
+    ]);
+    cases.push((Projective::IDENTITY, Projective::IDENTITY));
+    for (a, b) in cases {
+        let out = program.eval([a.x, a.y, a.z, b.x, b.y, b.z], false);
+        let want = a.add(&b);
+        assert_eq!(out, [want.x, want.y, want.z], "Algorithm 7: {a:?} + {b:?}");
+        // Mixed mode: Z2 = 1 and the negate bit give Algorithm 8 exactly.
+        if let Some(q) = b.to_affine() {
+            for negate in [false, true] {
+                let out = program.eval([a.x, a.y, a.z, q.x, q.y, Fq::ONE], negate);
+                let want = a.add_mixed(&q, negate);
+                assert_eq!(
+                    out,
+                    [want.x, want.y, want.z],
+                    "Algorithm 8, negate {negate}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn asap_schedule_is_valid_for_every_config() {
+    let program = lane_program();
+    assert_eq!(
+        program.units(),
+        (12, 28),
+        "12 multipliers, 28 add/sub units"
+    );
+    for cfg in ALL {
+        let lat = UnitLatency::of(&cfg);
+        let s = asap(&program, lat);
+        let ready = |v: Val| match v {
+            Val::In(_) => 0,
+            Val::Op(i) => s.ready[i],
+        };
+        for (i, op) in program.ops.iter().enumerate() {
+            let operands_ready = ready(op.a).max(ready(op.b));
+            assert_eq!(
+                s.start[i], operands_ready,
+                "{}: op {i} starts as soon as it can",
+                cfg.name
+            );
+        }
+        assert_eq!(
+            s.latency,
+            program.outputs.iter().map(|&v| ready(v)).max().unwrap()
+        );
+        // The critical path: X1 + Z1 (14), x (X2 + Z2) (16), - (t0 + t2) (18), x 9 (24: four
+        // add/subs), x t4 (25), t2 - x3 (27): two multiplications and seven add/subs.
+        assert_eq!(s.latency, 2 * lat.mul + 7 * lat.add_sub, "{}", cfg.name);
+    }
+}
