@@ -33,17 +33,27 @@ impl Kind {
         }
     }
 
+    /// The model's result, checked against ark-ff's (same Montgomery limbs).
     fn expected(self, op: &FieldOp) -> [u64; 4] {
         let (a, b) = (
             Fq::from_montgomery(op.a).unwrap(),
             Fq::from_montgomery(op.b).unwrap(),
         );
-        match self {
+        let model = match self {
             Kind::AddSub if op.sub => a.sub(&b),
             Kind::AddSub => a.add(&b),
             Kind::Mul => a.mul(&b),
         }
-        .montgomery()
+        .montgomery();
+        let ark = |l: [u64; 4]| ark_bn254::Fq::new_unchecked(BigInt(l));
+        let (x, y) = (ark(op.a), ark(op.b));
+        let want = match self {
+            Kind::AddSub if op.sub => x - y,
+            Kind::AddSub => x + y,
+            Kind::Mul => x * y,
+        };
+        assert_eq!(model, want.0 .0, "model vs ark-ff on {op:?}");
+        model
     }
 }
 
