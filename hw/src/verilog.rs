@@ -3,10 +3,9 @@
 
 use rust_hdl::prelude::*;
 
-use crate::config::{Config, DSP48E2, MULT18X18};
-use crate::field::add_sub::FqAddSub;
-use crate::field::mont_row::{MontRow, ROW_LATENCY};
-use crate::field::mul::{self, FqMul};
+use crate::config::Config;
+use crate::field::mont_row::ROW_LATENCY;
+use crate::field::mul;
 
 /// Names a configured unit and produces its top-level Verilog.
 pub struct Unit {
@@ -58,20 +57,22 @@ fn direct_clocks(verilog: &str) -> String {
     out
 }
 
-/// Expands `$body` with `$limb`/`$stages`/`$tag` bound to the configuration's constants.
+/// Expands `$body` with the type `$t` bound to the configuration's add/sub unit: the one map
+/// from a configuration to concrete types (rust-hdl widths are const generics).
+#[macro_export]
 macro_rules! with_add_sub {
     ($cfg:expr, $t:ident => $body:expr) => {
         match ($cfg.carry_bits, $cfg.tag_bits) {
             (64, 16) => {
-                type $t = FqAddSub<64, 4, 16>;
+                type $t = $crate::field::add_sub::FqAddSub<64, 4, 16>;
                 $body
             }
             (64, 32) => {
-                type $t = FqAddSub<64, 4, 32>;
+                type $t = $crate::field::add_sub::FqAddSub<64, 4, 32>;
                 $body
             }
             (32, 16) => {
-                type $t = FqAddSub<32, 8, 16>;
+                type $t = $crate::field::add_sub::FqAddSub<32, 8, 16>;
                 $body
             }
             other => panic!("no add/sub instance for (carry_bits, tag_bits) = {other:?}"),
@@ -81,28 +82,80 @@ macro_rules! with_add_sub {
 
 /// Expands `$body` with `$m` the multiplier and `$r` its row type for the configuration. The
 /// parameters after the tile shape are derived values, checked in the types' `Default`.
+#[macro_export]
 macro_rules! with_mul {
     ($cfg:expr, $m:ident, $r:ident => $body:expr) => {
         match ($cfg.tile, $cfg.carry_bits, $cfg.tag_bits) {
-            (t, 64, 16) if t == MULT18X18 => {
+            (t, 64, 16) if t == $crate::config::MULT18X18 => {
                 #[allow(dead_code)]
-                type $m = FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 64, 4, 16>;
+                type $m = $crate::field::mul::FqMul<
+                    18,
+                    18,
+                    36,
+                    36,
+                    4,
+                    8,
+                    22,
+                    15,
+                    8,
+                    7,
+                    270,
+                    290,
+                    14,
+                    64,
+                    4,
+                    16,
+                >;
                 #[allow(dead_code)]
-                type $r = MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
+                type $r = $crate::field::mont_row::MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
                 $body
             }
-            (t, 32, 16) if t == MULT18X18 => {
+            (t, 32, 16) if t == $crate::config::MULT18X18 => {
                 #[allow(dead_code)]
-                type $m = FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 32, 8, 16>;
+                type $m = $crate::field::mul::FqMul<
+                    18,
+                    18,
+                    36,
+                    36,
+                    4,
+                    8,
+                    22,
+                    15,
+                    8,
+                    7,
+                    270,
+                    290,
+                    14,
+                    32,
+                    8,
+                    16,
+                >;
                 #[allow(dead_code)]
-                type $r = MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
+                type $r = $crate::field::mont_row::MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
                 $body
             }
-            (t, 64, 32) if t == DSP48E2 => {
+            (t, 64, 32) if t == $crate::config::DSP48E2 => {
                 #[allow(dead_code)]
-                type $m = FqMul<26, 17, 34, 43, 1, 2, 27, 10, 5, 5, 260, 279, 15, 64, 4, 32>;
+                type $m = $crate::field::mul::FqMul<
+                    26,
+                    17,
+                    34,
+                    43,
+                    1,
+                    2,
+                    27,
+                    10,
+                    5,
+                    5,
+                    260,
+                    279,
+                    15,
+                    64,
+                    4,
+                    32,
+                >;
                 #[allow(dead_code)]
-                type $r = MontRow<26, 17, 34, 43, 10, 5, 5, 260, 279, 32>;
+                type $r = $crate::field::mont_row::MontRow<26, 17, 34, 43, 10, 5, 5, 260, 279, 32>;
                 $body
             }
             other => panic!("no multiplier instance for (tile, carry_bits, tag_bits) = {other:?}"),

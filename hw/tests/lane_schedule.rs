@@ -7,16 +7,6 @@ use msm_sim::model::{Affine, Fq, Projective};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn random_fq(rng: &mut ChaCha8Rng) -> Fq {
-    loop {
-        let mut l: [u64; 4] = rng.gen();
-        l[3] &= (1 << 62) - 1;
-        if let Some(f) = Fq::from_montgomery(l) {
-            return f;
-        }
-    }
-}
-
 /// Random multiples of the generator (1, 2) by the model's own additions, rescaled by random Z.
 fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<Projective> {
     let g = Affine {
@@ -34,7 +24,7 @@ fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<Projective> {
                     p.add_mixed(&g, false)
                 };
             }
-            let z = random_fq(rng);
+            let z = Fq::random(rng);
             Projective {
                 x: p.x.mul(&z),
                 y: p.y.mul(&z),

@@ -2,7 +2,8 @@
 //! the reference model. Small: that simulator runs 256-bit signals bit by bit.
 
 use msm_hw::config::{Config, SIM};
-use msm_hw::field::{add_sub, mul};
+use msm_hw::field::{add_sub, limbs_to_bits, mul};
+use msm_hw::{with_add_sub, with_mul};
 use msm_sim::model::field::{sub, P, R_MOD_P};
 use msm_sim::model::Fq;
 use num_bigint::BigUint;
@@ -10,16 +11,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_hdl::prelude::*;
 
-// The test configuration's instances (as in msm_hw::verilog).
-type AddSub = msm_hw::field::add_sub::FqAddSub<64, 4, 16>;
-type Mul = msm_hw::field::mul::FqMul<18, 18, 36, 36, 4, 8, 22, 15, 8, 7, 270, 290, 14, 64, 4, 16>;
-
 fn to_bits(l: &[u64; 4]) -> Bits<256> {
-    let words: Vec<u32> = l
-        .iter()
-        .flat_map(|x| [*x as u32, (x >> 32) as u32])
-        .collect();
-    BigUint::from_slice(&words).into()
+    limbs_to_bits(l)
 }
 
 fn from_bits(b: Bits<256>) -> [u64; 4] {
@@ -42,14 +35,8 @@ fn operands(n_random: usize) -> Vec<([u64; 4], [u64; 4], bool)> {
     ops.push((p_minus_1, p_minus_1, true));
     ops.push(([0; 4], p_minus_1, true));
     for _ in 0..n_random {
-        let mut r = || loop {
-            let mut l: [u64; 4] = rng.gen();
-            l[3] &= (1 << 62) - 1;
-            if Fq::from_montgomery(l).is_some() {
-                return l;
-            }
-        };
-        ops.push((r(), r(), rng.gen()));
+        let (a, b) = (Fq::random(&mut rng), Fq::random(&mut rng));
+        ops.push((a.montgomery(), b.montgomery(), rng.gen()));
     }
     ops
 }
@@ -81,7 +68,7 @@ macro_rules! check_unit {
                     if let Some(&(a, b, s)) = ops.get(cycle) {
                         x.a.next = to_bits(&a);
                         x.b.next = to_bits(&b);
-                        x.tag_in.next = bits::<16>(cycle as u64);
+                        x.tag_in.next = (cycle as u64).into();
                         $set_sub(&mut x, s);
                     }
                     wait_clock_cycle!(sim, clock, x);
@@ -110,27 +97,23 @@ const CFG: Config = SIM;
 
 #[test]
 fn add_sub_in_rust_hdl_simulator() {
-    check_unit!(
+    // The configuration's instance, through the one config -> type map (msm_hw::verilog).
+    with_add_sub!(CFG, AddSub => check_unit!(
         AddSub,
         add_sub::latency(CFG.carry_bits as usize),
         operands(20),
-        |a, b, s| if s {
-            fq(a).sub(&fq(b))
-        } else {
-            fq(a).add(&fq(b))
-        }
-        .montgomery(),
+        |a, b, s| if s { fq(a).sub(&fq(b)) } else { fq(a).add(&fq(b)) }.montgomery(),
         |x: &mut Box<AddSub>, s: bool| x.sub.next = s
-    );
+    ));
 }
 
 #[test]
 fn mul_in_rust_hdl_simulator() {
-    check_unit!(
+    with_mul!(CFG, Mul, _Row => check_unit!(
         Mul,
         mul::latency(&CFG),
         operands(2),
         |a, b, _| fq(a).mul(&fq(b)).montgomery(),
         |_: &mut Box<Mul>, _: bool| ()
-    );
+    ));
 }

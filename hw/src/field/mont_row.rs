@@ -11,27 +11,14 @@
 //!        with a 3:2 compressor.
 
 use msm_sim::model::field as fq;
-use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 
+use super::limbs_to_bits;
 use super::product::ProductAccumulate;
 use super::tile::{Tile, TILE_LATENCY};
 
 /// Latency of one row in cycles: three tile stages and two compressor stages.
 pub const ROW_LATENCY: usize = 3 * TILE_LATENCY + 2;
-
-/// Bits [lo, lo + n) of a 256-bit limb vector (zero above bit 255), n <= 64.
-fn limb_bits(v: &[u64; 4], lo: usize, n: usize) -> u64 {
-    (0..n).fold(0, |acc, i| {
-        let bit = lo + i;
-        let b = if bit < 256 {
-            (v[bit / 64] >> (bit % 64)) & 1
-        } else {
-            0
-        };
-        acc | (b << i)
-    })
-}
 
 /// A row for tiles of A x B bits. The remaining parameters are derived and checked in `default`:
 /// B2 = 2B, P = A + B (the product width), T = ceil(256 / A) tiles, TE = ceil(T / 2), TO = T / 2,
@@ -121,10 +108,6 @@ impl<
         assert_eq!((B2, P, T), (2 * B, A + B, 256usize.div_ceil(A)));
         assert_eq!((TE, TO, AW), (T.div_ceil(2), T / 2, T * A));
         assert!(W >= AW + B + 2, "accumulator width {W}");
-        let p: Vec<u32> = fq::P
-            .iter()
-            .flat_map(|l| [*l as u32, (l >> 32) as u32])
-            .collect();
         Self {
             clock: Default::default(),
             valid_in: Default::default(),
@@ -139,8 +122,8 @@ impl<
             b_out: Default::default(),
             s_out: Default::default(),
             c_out: Default::default(),
-            p: Constant::new(BigUint::from_slice(&p).into()),
-            p_inv: Constant::new(bits::<B>(limb_bits(&fq::P_NEG_INV, 0, B))),
+            p: Constant::new(limbs_to_bits(&fq::P)),
+            p_inv: Constant::new(bits::<B>(fq::bits(&fq::P_NEG_INV, 0, B))),
             shift: Constant::new(bits::<16>(B as u64)),
             ab: Default::default(),
             q_tile: Default::default(),

@@ -9,7 +9,7 @@
 //! v - 2^b and carries 1 into the next window. |d| addresses one of 2^(b-1) buckets; a zero digit
 //! skips the adder.
 
-use super::field::Limbs;
+use super::field::{bits, Limbs};
 
 /// The BN254 scalar field modulus r (the group order): a scalar must be below it.
 pub const SCALAR_MODULUS: Limbs = [
@@ -72,14 +72,6 @@ pub fn windows(c: u32) -> Vec<Window> {
         .collect()
 }
 
-/// Bits [lo, lo + n) of a 256-bit integer.
-fn bits(s: &Limbs, lo: u32, n: u32) -> u32 {
-    (0..n).fold(0, |v, i| {
-        let bit = lo + i;
-        v | ((((s[(bit / 64) as usize] >> (bit % 64)) & 1) as u32) << i)
-    })
-}
-
 /// The W signed digits of a canonical scalar below 2^254, least significant window first.
 pub fn signed_digits(scalar: &Limbs, c: u32) -> Vec<i32> {
     debug_assert!(scalar[3] >> (SCALAR_BITS - 192) == 0, "scalar above 2^254");
@@ -87,7 +79,7 @@ pub fn signed_digits(scalar: &Limbs, c: u32) -> Vec<i32> {
     windows(c)
         .iter()
         .map(|win| {
-            let v = bits(scalar, win.offset, win.width) as i64 + carry;
+            let v = bits(scalar, win.offset as usize, win.width as usize) as i64 + carry;
             carry = i64::from(v > 1 << (win.width - 1));
             (v - (carry << win.width)) as i32
         })

@@ -95,6 +95,11 @@ impl Fq {
         self.mul(self)
     }
 
+    /// A uniform element (for tests and generators).
+    pub fn random<R: rand::Rng + ?Sized>(rng: &mut R) -> Fq {
+        Fq(random_below(rng, &P))
+    }
+
     /// Inverse by Fermat (a^(p-2)); zero maps to zero. Only the model's conversions use it.
     pub fn inverse(&self) -> Fq {
         let (e, _) = sub(&P, &[2, 0, 0, 0]);
@@ -107,6 +112,32 @@ impl Fq {
         }
         acc
     }
+}
+
+/// A uniform integer below `modulus` (which must be below 2^254, as p and r are): 254 random
+/// bits, rejected until below.
+pub fn random_below<R: rand::Rng + ?Sized>(rng: &mut R, modulus: &Limbs) -> Limbs {
+    loop {
+        let mut l: Limbs = rng.gen();
+        l[3] &= (1 << 62) - 1;
+        if lt(&l, modulus) {
+            return l;
+        }
+    }
+}
+
+/// Bits [lo, lo + n) of a 256-bit integer as a u64 (n <= 64; zero above bit 255).
+pub fn bits(v: &Limbs, lo: usize, n: usize) -> u64 {
+    assert!(n <= 64);
+    (0..n).fold(0, |acc, i| {
+        let bit = lo + i;
+        let b = if bit < 256 {
+            (v[bit / 64] >> (bit % 64)) & 1
+        } else {
+            0
+        };
+        acc | (b << i)
+    })
 }
 
 /// u = (t + m p) / R with m = (t mod R) p' mod R, then u -= p if u >= p.

@@ -16,13 +16,13 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::digits::{
     buckets_per_window, num_windows, signed_digits, windows, Window, SCALAR_MODULUS,
 };
-use super::field::{lt, Limbs};
+use super::field::{random_below, Limbs};
 use super::msm::{check_segments, segment_len, window_segments};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,13 +100,7 @@ pub fn auto_segments(c: u32, latency: u64, lanes: usize) -> usize {
 /// `n` scalars below r from a seeded generator.
 pub fn random_scalars(n: usize, dist: ScalarDistribution, seed: u64) -> Vec<Limbs> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut uniform = || loop {
-        let mut s: Limbs = rng.gen();
-        s[3] &= (1 << 62) - 1; // below 2^254, then reject >= r
-        if lt(&s, &SCALAR_MODULUS) {
-            return s;
-        }
-    };
+    let mut uniform = || random_below(&mut rng, &SCALAR_MODULUS);
     match dist {
         ScalarDistribution::Uniform => (0..n).map(|_| uniform()).collect(),
         ScalarDistribution::Constant => vec![uniform(); n],

@@ -61,23 +61,13 @@ fn rng(what: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(msm_sim::seed::seed(what))
 }
 
-fn random_fq(rng: &mut ChaCha8Rng) -> [u64; 4] {
-    loop {
-        let mut l: [u64; 4] = rng.gen();
-        l[3] &= (1 << 62) - 1;
-        if Fq::from_montgomery(l).is_some() {
-            return l;
-        }
-    }
-}
-
 fn random_ops(rng: &mut ChaCha8Rng, n: usize) -> Vec<FieldOp> {
     (0..n)
         .map(|i| FieldOp {
             sub: rng.gen(),
             tag: (i as u32) & ((1 << TAG_BITS) - 1),
-            a: random_fq(rng),
-            b: random_fq(rng),
+            a: Fq::random(rng).montgomery(),
+            b: Fq::random(rng).montgomery(),
         })
         .collect()
 }
@@ -118,7 +108,7 @@ fn edge_ops(rng: &mut ChaCha8Rng) -> Vec<FieldOp> {
         Fq::ONE.montgomery(),
         p_minus_1,
         R_MOD_P,
-        random_fq(rng),
+        Fq::random(rng).montgomery(),
     ];
     let mut ops = Vec::new();
     for a in vals {
