@@ -6,6 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
+use crate::point::lane::{self, FqLane};
 
 /// Names a configured unit and produces its top-level Verilog.
 pub struct Unit {
@@ -13,16 +14,27 @@ pub struct Unit {
     pub verilog: String,
     /// Latency in cycles, from the configuration.
     pub latency: usize,
+    /// Other units' modules that this unit's file holds and instantiates. Synthesis keeps them
+    /// as hierarchy: each is synthesized once and counted per instance.
+    pub instantiates: &'static [&'static str],
 }
 
 /// The Verilog of `U` with its top module (rust-hdl calls it `top`) renamed `name`.
-/// A multiplier is a few MB of nested arrays built by value: unoptimised code (build scripts)
-/// overflows the default stack, so the work runs on a thread with a large one.
 fn emit<U: Block + Default + 'static>(name: &str) -> String {
+    emit_with(name, || Box::new(U::default()))
+}
+
+/// As [`emit`], for a block built by `make`. A multiplier is a few MB of nested arrays built by
+/// value: unoptimised code (build scripts) overflows the default stack, so the work runs on a
+/// thread with a large one.
+fn emit_with<U: Block + 'static>(
+    name: &str,
+    make: impl FnOnce() -> Box<U> + Send + 'static,
+) -> String {
     let verilog = std::thread::Builder::new()
         .stack_size(1 << 30)
         .spawn(|| {
-            let mut uut = Box::new(U::default());
+            let mut uut = make();
             uut.connect_all();
             generate_verilog(uut.as_ref())
         })
@@ -164,23 +176,41 @@ macro_rules! with_mul {
 }
 
 /// Every unit of `cfg`. `fq_mont_row` is one row of `fq_mul`, reported on its own because a
-/// whole multiplier does not fit an ECP5 85F.
+/// whole multiplier does not fit an ECP5 85F. `fq_lane`'s file holds the lane and the two
+/// unit modules it instantiates.
 pub fn units(cfg: &Config) -> Vec<Unit> {
+    let add_sub = with_add_sub!(cfg, T => emit::<T>("fq_add_sub"));
+    let mul = with_mul!(cfg, M, R => emit::<M>("fq_mul"));
+    let c = *cfg;
+    let lane = match cfg.tag_bits {
+        16 => emit_with("fq_lane", move || Box::new(FqLane::<16>::new(&c))),
+        32 => emit_with("fq_lane", move || Box::new(FqLane::<32>::new(&c))),
+        other => panic!("no lane instance for tag_bits = {other}"),
+    };
     vec![
         Unit {
             name: "fq_add_sub",
-            verilog: with_add_sub!(cfg, T => emit::<T>("fq_add_sub")),
             latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
+            verilog: add_sub.clone(),
+            instantiates: &[],
         },
         Unit {
             name: "fq_mul",
-            verilog: with_mul!(cfg, M, R => emit::<M>("fq_mul")),
             latency: mul::latency(cfg),
+            verilog: mul.clone(),
+            instantiates: &[],
         },
         Unit {
             name: "fq_mont_row",
             verilog: with_mul!(cfg, M, R => emit::<R>("fq_mont_row")),
             latency: ROW_LATENCY,
+            instantiates: &[],
+        },
+        Unit {
+            name: "fq_lane",
+            verilog: lane + &mul + &add_sub,
+            latency: lane::latency(cfg),
+            instantiates: &["fq_mul", "fq_add_sub"],
         },
     ]
 }

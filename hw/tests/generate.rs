@@ -1,6 +1,7 @@
 //! Every unit of every configuration generates: the concrete type parameters in
 //! `msm_hw::verilog` agree with the values derived from the configuration (asserted in the
 //! types' constructors), and the Verilog has the unit as its top module with direct clocks.
+//! The lane's file defines each unit it instantiates once, and instantiates one per operation.
 
 use msm_hw::config::ALL;
 use msm_hw::field::{add_sub, mont_row::ROW_LATENCY, mul};
@@ -13,7 +14,7 @@ fn every_unit_of_every_config_generates() {
         let names: Vec<_> = units.iter().map(|u| u.name).collect();
         assert_eq!(
             names,
-            ["fq_add_sub", "fq_mul", "fq_mont_row"],
+            ["fq_add_sub", "fq_mul", "fq_mont_row", "fq_lane"],
             "{}",
             cfg.name
         );
@@ -39,6 +40,14 @@ fn every_unit_of_every_config_generates() {
             "{}",
             cfg.name
         );
+        let lane = &units[3];
+        assert_eq!(lane.latency, 2 * units[1].latency + 7 * units[0].latency);
+        assert_eq!(lane.instantiates, ["fq_mul", "fq_add_sub"]);
+        for (module, instances) in [("fq_mul", 12), ("fq_add_sub", 28)] {
+            assert_eq!(lane.verilog.matches(&format!("module {module}(")).count(), 1);
+            let uses = format!("{module} {}$", &module[3..]);
+            assert_eq!(lane.verilog.matches(&uses).count(), instances, "{module}");
+        }
     }
 }
 

@@ -1,5 +1,9 @@
-//! Generates the units' Verilog (test configuration) from msm-hw, runs `verilator --cc`, and
-//! compiles the generated C++ with the shims and Verilator's runtime into one static library.
+//! Generates the test configuration's Verilog from msm-hw and builds it with Verilator in
+//! hierarchical mode: the top unit (the one instantiating the others) is verilated with every
+//! unit it instantiates as a `hier_block`. A hierarchical block is verilated and compiled once
+//! however many instances it has (inlined, the lane's 12 multipliers were 108 MB of C++), and
+//! each block is a complete Verilated model of its own, which the unit shims drive directly.
+//! The objects, Verilator's runtime and the shims go into one static library.
 //! Works with Debian's Verilator 5.006 (which ships no libverilated.a).
 
 use std::path::{Path, PathBuf};
@@ -13,28 +17,77 @@ fn verilator_root() -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
-fn verilate(name: &str, verilog: &str, dir: &Path, waivers: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    let src = dir.join(format!("{name}.v"));
-    std::fs::write(&src, verilog).unwrap();
-    let status = Command::new("verilator")
-        .args(["--cc", "-O3", "--trace", "--top-module", name, "--prefix"])
-        .arg(format!("V{name}"))
-        .arg("-Mdir")
-        .arg(dir)
-        .arg(waivers)
-        .arg(&src)
-        .status()
-        .expect("run verilator");
-    assert!(status.success(), "verilator failed on {name}");
+/// Every `.o` under `dir`.
+fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            objects(&p, found);
+        } else if p.extension().is_some_and(|e| e == "o") {
+            found.push(p);
+        }
+    }
 }
 
 fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let waivers = manifest.join("../../hw/lint/waivers.vlt");
     let include = verilator_root().join("include");
     let cfg = msm_hw::config::SIM;
+    let units = msm_hw::verilog::units(&cfg);
+    // The units with a shim in csrc/ (fq_mont_row is generated for synthesis reports only).
+    let shimmed: Vec<_> = units
+        .iter()
+        .filter(|u| manifest.join(format!("csrc/{}.cpp", u.name)).exists())
+        .collect();
+    let top = shimmed
+        .iter()
+        .max_by_key(|u| u.instantiates.len())
+        .expect("a shimmed unit");
+    for u in &shimmed {
+        assert!(
+            u.name == top.name || top.instantiates.contains(&u.name),
+            "{} is neither the top nor in it: one Verilator build holds every model",
+            u.name
+        );
+    }
+
+    // Start clean: a rerun may name its files otherwise.
+    let dir = out.join("rtl");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join(format!("{}.v", top.name));
+    std::fs::write(&src, &top.verilog).unwrap();
+    let hier = dir.join("hier.vlt");
+    let blocks: String = top
+        .instantiates
+        .iter()
+        .map(|m| format!("hier_block -module \"{m}\"\n"))
+        .collect();
+    std::fs::write(&hier, format!("`verilator_config\n{blocks}")).unwrap();
+    let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
+    let status = Command::new("verilator")
+        .args([
+            "--cc",
+            "-O3",
+            "--trace",
+            "--hierarchical",
+            "--build",
+            "-j",
+            &jobs,
+        ])
+        .args(["--MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"])
+        .args(["--top-module", top.name, "--prefix"])
+        .arg(format!("V{}", top.name))
+        .arg("-Mdir")
+        .arg(&dir)
+        .arg(manifest.join("../../hw/lint/waivers.vlt"))
+        .arg(&hier)
+        .arg(&src)
+        .status()
+        .expect("run verilator");
+    assert!(status.success(), "verilator failed on {}", top.name);
+
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -42,32 +95,28 @@ fn main() {
         .define("VM_TRACE", "1")
         .include(&include)
         .include(include.join("vltstd"))
+        .include(&dir)
         .warnings(false)
         .debug(false)
         .flag("-faligned-new");
     for f in [
         "verilated.cpp",
+        "verilated_dpi.cpp",
         "verilated_vcd_c.cpp",
         "verilated_threads.cpp",
     ] {
         build.file(include.join(f));
     }
+    let mut objs = Vec::new();
+    objects(&dir, &mut objs);
+    objs.sort();
+    for o in objs {
+        build.object(o);
+    }
     let mut consts = String::new();
-    // The units with a shim in csrc/ (fq_mont_row is generated for synthesis reports only).
-    let shimmed = |name: &str| manifest.join(format!("csrc/{name}.cpp")).exists();
-    for unit in msm_hw::verilog::units(&cfg)
-        .into_iter()
-        .filter(|u| shimmed(u.name))
-    {
-        let dir = out.join(unit.name);
-        verilate(unit.name, &unit.verilog, &dir, &waivers);
-        build.include(&dir);
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.extension().is_some_and(|e| e == "cpp") {
-                build.file(p);
-            }
-        }
+    for unit in &shimmed {
+        // A hierarchical block's model lives in V<name>/ under the top's directory.
+        build.include(dir.join(format!("V{}", unit.name)));
         build.file(manifest.join(format!("csrc/{}.cpp", unit.name)));
         consts += &format!(
             "/// Latency of `{0}` in the test configuration, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n",

@@ -265,6 +265,8 @@ struct Task {
     config: &'static str,
     unit: &'static str,
     latency: usize,
+    /// Modules kept as hierarchy (`Unit::instantiates`).
+    keep: &'static [&'static str],
     target: Target,
     dir: PathBuf,
     /// The wrapper, or why it could not be built (ECP5 only).
@@ -327,14 +329,23 @@ fn run_task(task: &Task, tools: &Tools) -> Outcome {
     let start = Instant::now();
     let (dir, unit) = (&task.dir, task.unit);
     let mut outcome = Outcome::default();
+    // Instantiated units stay modules (synthesized once); `stat -top` counts every instance.
+    let keep = match task.keep {
+        [] => String::new(),
+        mods => format!(
+            "hierarchy -top {unit}\nsetattr -mod -set keep_hierarchy 1 {}\n",
+            mods.join(" ")
+        ),
+    };
     match task.target {
         Target::Xcup => {
             let stem = format!("{unit}.xcup");
             let script = format!(
                 "# UltraScale+ resource estimate, out of context (no IO or clock buffers).\n\
                  read_verilog {unit}.v\n\
+                 {keep}\
                  synth_xilinx -family xcup -top {unit} -flatten -noiopad -noclkbuf -uram\n\
-                 stat\n"
+                 stat -top {unit}\n"
             );
             outcome.resources =
                 Some(yosys(tools, dir, &stem, &script, &[]).map(|c| parse::xilinx(&c)));
@@ -344,8 +355,9 @@ fn run_task(task: &Task, tools: &Tools) -> Outcome {
             let stem = format!("{unit}.ecp5");
             let script = format!(
                 "read_verilog {unit}.v\n\
+                 {keep}\
                  synth_ecp5 -top {unit}\n\
-                 stat\n"
+                 stat -top {unit}\n"
             );
             let resources = yosys(tools, dir, &stem, &script, &[]).map(|c| parse::ecp5(&c));
             if let Ok(r) = &resources {
@@ -602,6 +614,7 @@ fn report(argv: &[String], args: &Args) -> Result<i32, String> {
                     config: cfg.name,
                     unit: unit.name,
                     latency: unit.latency,
+                    keep: unit.instantiates,
                     target,
                     dir: dir.clone(),
                     wrapper,

@@ -1,9 +1,9 @@
-//! Verilator simulation speed of each Fq unit (test configuration): random ops, one per clock.
-//! `cargo run --release -p msm-verilator --example speed [ops]`
+//! Verilator simulation speed of each Fq unit and of the adder lane (test configuration), one
+//! operation per clock. `cargo run --release -p msm-verilator --example speed [ops]`
 
 use std::time::Instant;
 
-use msm_verilator::{FieldOp, FieldUnit};
+use msm_verilator::{FieldOp, FieldUnit, Lane, LaneOp};
 
 fn main() {
     let n: u64 = std::env::args()
@@ -35,4 +35,23 @@ fn main() {
             n as f64 / s
         );
     }
+
+    // The lane: a tenth of the clocks (it is 40 units). Values need not be points for speed.
+    let n = n / 10;
+    let mut lane = Lane::default();
+    let t = Instant::now();
+    for i in 0..n {
+        let (a, b) = (op(i), op(i + 1));
+        lane.step(Some(&LaneOp {
+            negate: i % 2 == 1,
+            tag: a.tag,
+            p: [a.a, a.b, b.a],
+            q: [b.b, a.a, b.a],
+        }));
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "fq_lane     {n} clocks in {s:.2} s: {:.0} additions/s (one addition per clock)",
+        n as f64 / s
+    );
 }

@@ -1,11 +1,14 @@
-//! The generated RTL, compiled by Verilator, behind safe Rust types. Each unit is driven one
+//! The generated RTL, compiled by Verilator, behind safe Rust types. Each model is driven one
 //! clock at a time; `trace` turns a VCD waveform dump on at run time.
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
 pub mod field_unit;
+pub mod lane;
+mod model;
 
 pub use field_unit::{FieldOp, FieldUnit};
+pub use lane::{Coords, Lane, LaneOp};
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).
 fn to_words(l: &[u64; 4]) -> [u32; 8] {
