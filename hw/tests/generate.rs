@@ -44,7 +44,10 @@ fn every_unit_of_every_config_generates() {
         assert_eq!(lane.latency, 2 * units[1].latency + 7 * units[0].latency);
         assert_eq!(lane.instantiates, ["fq_mul", "fq_add_sub"]);
         for (module, instances) in [("fq_mul", 12), ("fq_add_sub", 28)] {
-            assert_eq!(lane.verilog.matches(&format!("module {module}(")).count(), 1);
+            assert_eq!(
+                lane.verilog.matches(&format!("module {module}(")).count(),
+                1
+            );
             let uses = format!("{module} {}$", &module[3..]);
             assert_eq!(lane.verilog.matches(&uses).count(), instances, "{module}");
         }
