@@ -18,7 +18,7 @@ help:
 	@echo "make bench      criterion CPU bench 2^10..2^16, bench table, model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
-	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 15 min)"
+	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
 	@echo "make deps       install missing tools (Debian verilator); quiet when present"
 
 # Idempotent set-up: checks first, installs only what is missing.

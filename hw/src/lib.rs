@@ -3,5 +3,6 @@
 
 pub mod config;
 pub mod field;
+pub mod msm;
 pub mod point;
 pub mod verilog;

@@ -6,6 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
+use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
 
 /// Names a configured unit and produces its top-level Verilog.
@@ -211,6 +212,13 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             verilog: lane + &mul + &add_sub,
             latency: lane::latency(cfg),
             instantiates: &["fq_mul", "fq_add_sub"],
+        },
+        Unit {
+            name: "msm_slicer",
+            verilog: emit::<Slicer>("msm_slicer"),
+            // A scalar taken at one edge has its first digit out after it.
+            latency: 1,
+            instantiates: &[],
         },
     ]
 }

@@ -14,7 +14,13 @@ fn every_unit_of_every_config_generates() {
         let names: Vec<_> = units.iter().map(|u| u.name).collect();
         assert_eq!(
             names,
-            ["fq_add_sub", "fq_mul", "fq_mont_row", "fq_lane"],
+            [
+                "fq_add_sub",
+                "fq_mul",
+                "fq_mont_row",
+                "fq_lane",
+                "msm_slicer"
+            ],
             "{}",
             cfg.name
         );

@@ -1,5 +1,5 @@
 //! Generates the test configuration's Verilog from msm-hw and builds it with Verilator in
-//! hierarchical mode: the top unit (the one instantiating the others) is verilated with every
+//! hierarchical mode: each top unit (one no other unit instantiates) is verilated with every
 //! unit it instantiates as a `hier_block`. A hierarchical block is verilated and compiled once
 //! however many instances it has (inlined, the lane's 12 multipliers were 108 MB of C++), and
 //! each block is a complete Verilated model of its own, which the unit shims drive directly.
@@ -29,31 +29,11 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-fn main() {
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let include = verilator_root().join("include");
-    let cfg = msm_hw::config::SIM;
-    let units = msm_hw::verilog::units(&cfg);
-    // The units with a shim in csrc/ (fq_mont_row is generated for synthesis reports only).
-    let shimmed: Vec<_> = units
-        .iter()
-        .filter(|u| manifest.join(format!("csrc/{}.cpp", u.name)).exists())
-        .collect();
-    let top = shimmed
-        .iter()
-        .max_by_key(|u| u.instantiates.len())
-        .expect("a shimmed unit");
-    for u in &shimmed {
-        assert!(
-            u.name == top.name || top.instantiates.contains(&u.name),
-            "{} is neither the top nor in it: one Verilator build holds every model",
-            u.name
-        );
-    }
-
+/// Verilates `top` with the units it instantiates as hierarchical blocks, and builds the
+/// objects (`--build`); returns its directory.
+fn verilate(top: &msm_hw::verilog::Unit, out: &Path, manifest: &Path, jobs: &str) -> PathBuf {
     // Start clean: a rerun may name its files otherwise.
-    let dir = out.join("rtl");
+    let dir = out.join(top.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join(format!("{}.v", top.name));
@@ -65,7 +45,6 @@ fn main() {
         .map(|m| format!("hier_block -module \"{m}\"\n"))
         .collect();
     std::fs::write(&hier, format!("`verilator_config\n{blocks}")).unwrap();
-    let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
     let status = Command::new("verilator")
         .args([
             "--cc",
@@ -74,7 +53,7 @@ fn main() {
             "--hierarchical",
             "--build",
             "-j",
-            &jobs,
+            jobs,
         ])
         .args(["--MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"])
         .args(["--top-module", top.name, "--prefix"])
@@ -87,7 +66,30 @@ fn main() {
         .status()
         .expect("run verilator");
     assert!(status.success(), "verilator failed on {}", top.name);
+    dir
+}
 
+fn main() {
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let include = verilator_root().join("include");
+    let cfg = msm_hw::config::SIM;
+    let units = msm_hw::verilog::units(&cfg);
+    // The units with a shim in csrc/ (fq_mont_row is generated for synthesis reports only).
+    let shimmed: Vec<_> = units
+        .iter()
+        .filter(|u| manifest.join(format!("csrc/{}.cpp", u.name)).exists())
+        .collect();
+    // The tops: shimmed units no other shimmed unit instantiates. Each is one Verilator build.
+    let tops: Vec<_> = shimmed
+        .iter()
+        .filter(|u| !shimmed.iter().any(|t| t.instantiates.contains(&u.name)))
+        .collect();
+    let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
+    let mut dirs = Vec::new();
+    for top in &tops {
+        dirs.push(verilate(top, &out, &manifest, &jobs));
+    }
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -95,7 +97,6 @@ fn main() {
         .define("VM_TRACE", "1")
         .include(&include)
         .include(include.join("vltstd"))
-        .include(&dir)
         .warnings(false)
         .debug(false)
         .flag("-faligned-new");
@@ -108,15 +109,20 @@ fn main() {
         build.file(include.join(f));
     }
     let mut objs = Vec::new();
-    objects(&dir, &mut objs);
+    for dir in &dirs {
+        objects(dir, &mut objs);
+        build.include(dir);
+        // A hierarchical block's model lives in V<name>/ under its top's directory.
+        for unit in &shimmed {
+            build.include(dir.join(format!("V{}", unit.name)));
+        }
+    }
     objs.sort();
     for o in objs {
         build.object(o);
     }
     let mut consts = String::new();
     for unit in &shimmed {
-        // A hierarchical block's model lives in V<name>/ under the top's directory.
-        build.include(dir.join(format!("V{}", unit.name)));
         build.file(manifest.join(format!("csrc/{}.cpp", unit.name)));
         consts += &format!(
             "/// Latency of `{0}` in the test configuration, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n",

@@ -6,9 +6,11 @@ include!(concat!(env!("OUT_DIR"), "/units.rs"));
 pub mod field_unit;
 pub mod lane;
 mod model;
+pub mod slicer;
 
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{Coords, Lane, LaneOp};
+pub use slicer::{Digit, Slicer, SlicerStep};
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).
 fn to_words(l: &[u64; 4]) -> [u32; 8] {
