@@ -6,6 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
+use crate::msm::accumulate::Accumulate;
 use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
 
@@ -188,7 +189,12 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         32 => emit_with("fq_lane", move || Box::new(FqLane::<32>::new(&c))),
         other => panic!("no lane instance for tag_bits = {other}"),
     };
-    vec![
+    let lane_file = lane + &mul + &add_sub;
+    let accumulate = match cfg.name {
+        "sim" => Some(emit::<Accumulate<16>>("msm_accumulate") + &lane_file),
+        _ => None,
+    };
+    let mut units = vec![
         Unit {
             name: "fq_add_sub",
             latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
@@ -209,7 +215,7 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         },
         Unit {
             name: "fq_lane",
-            verilog: lane + &mul + &add_sub,
+            verilog: lane_file,
             latency: lane::latency(cfg),
             instantiates: &["fq_mul", "fq_add_sub"],
         },
@@ -220,5 +226,15 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             latency: 1,
             instantiates: &[],
         },
-    ]
+    ];
+    if let Some(verilog) = accumulate {
+        units.push(Unit {
+            name: "msm_accumulate",
+            verilog,
+            // Not a pipeline: `idle` says when it is done.
+            latency: 0,
+            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+        });
+    }
+    units
 }

@@ -12,18 +12,18 @@ fn every_unit_of_every_config_generates() {
     for cfg in ALL {
         let units = units(&cfg);
         let names: Vec<_> = units.iter().map(|u| u.name).collect();
-        assert_eq!(
-            names,
-            [
-                "fq_add_sub",
-                "fq_mul",
-                "fq_mont_row",
-                "fq_lane",
-                "msm_slicer"
-            ],
-            "{}",
-            cfg.name
-        );
+        let mut want = vec![
+            "fq_add_sub",
+            "fq_mul",
+            "fq_mont_row",
+            "fq_lane",
+            "msm_slicer",
+        ];
+        if cfg.name == "sim" {
+            // Bucket accumulation is built for the test configuration only, so far.
+            want.push("msm_accumulate");
+        }
+        assert_eq!(names, want, "{}", cfg.name);
         for u in &units {
             assert!(
                 u.verilog.contains(&format!("module {}(", u.name)),

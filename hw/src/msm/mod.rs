@@ -1,3 +1,5 @@
-//! The MSM core around the adder lane(s): the scalar slicer so far (issue 5 in progress).
+//! The MSM core around the adder lane(s), in progress (issue 5): the scalar slicer and bucket
+//! accumulation so far; on-card bucket reduction is next.
 
+pub mod accumulate;
 pub mod slicer;

@@ -3,11 +3,13 @@
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
+pub mod accumulate;
 pub mod field_unit;
 pub mod lane;
 mod model;
 pub mod slicer;
 
+pub use accumulate::{Accumulate, AccumulateRun};
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{Coords, Lane, LaneOp};
 pub use slicer::{Digit, Slicer, SlicerStep};

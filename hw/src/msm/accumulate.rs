@@ -1,0 +1,355 @@
+//! Bucket accumulation around one adder lane: `bucket[w][|d|] += ±P` for every non-zero digit.
+//!
+//! Points (affine, Montgomery form) and canonical scalars stream in; the slicer turns each
+//! scalar into its W digits while the point waits in a register. A digit whose bucket is in
+//! flight (read, not yet written back) is parked in a FIFO and retried when its bucket is free;
+//! a full FIFO stalls the slicer (back-pressure, nothing dropped). Each clock issues at most one
+//! addition: the parked head if its bucket is free, else the new digit.
+//!
+//! Issue: the bucket's address goes to the bucket RAM and its busy bit is set. Next clock: the
+//! bucket (or the identity, if its entry is from an earlier MSM) and the point enter the lane in
+//! mixed mode (Z2 = 1), the address as the tag. L clocks later the sum is written back and the
+//! busy bit cleared at the same edge, so a later read sees it.
+//!
+//! Entries carry the epoch of the MSM that wrote them: `start` begins an MSM by moving to the
+//! next epoch, so the RAM needs no clearing sweep (until the 16-bit epoch wraps: 65535 MSMs).
+//!
+//! Bucket address: window * 2^(c-1) + |d| - 1, dense for the run-time c; the RAM holds
+//! W(c_max) 2^(c_max-1) entries. This block is built for the test configuration (c_max 8:
+//! 4096 entries); the others need the config -> type map of `verilog.rs` extended.
+
+use msm_sim::model::field::R_MOD_P;
+use rust_hdl::prelude::*;
+
+use super::slicer::{Slicer, MAGNITUDE_BITS};
+use crate::field::limbs_to_bits;
+
+/// Bucket address bits: W(8) 2^7 = 4096 entries (test configuration).
+pub const ADDRESS_BITS: usize = 12;
+/// A bucket entry: X, Y, Z and the epoch.
+pub const ENTRY_BITS: usize = 3 * 256 + 16;
+/// A parked addition: address, sign, x, y.
+pub const PARKED_BITS: usize = ADDRESS_BITS + 1 + 512;
+
+/// The adder lane (`fq_lane`, generated in the same file), by reference.
+#[derive(LogicBlock, Default)]
+pub struct LaneRef<const TAG: usize> {
+    pub clock: Signal<In, Clock>,
+    pub valid_in: Signal<In, Bit>,
+    pub negate: Signal<In, Bit>,
+    pub tag_in: Signal<In, Bits<TAG>>,
+    pub x1: Signal<In, Bits<256>>,
+    pub y1: Signal<In, Bits<256>>,
+    pub z1: Signal<In, Bits<256>>,
+    pub x2: Signal<In, Bits<256>>,
+    pub y2: Signal<In, Bits<256>>,
+    pub z2: Signal<In, Bits<256>>,
+    pub valid_out: Signal<Out, Bit>,
+    pub tag_out: Signal<Out, Bits<TAG>>,
+    pub x3: Signal<Out, Bits<256>>,
+    pub y3: Signal<Out, Bits<256>>,
+    pub z3: Signal<Out, Bits<256>>,
+}
+
+impl<const TAG: usize> Logic for LaneRef<TAG> {
+    /// The lane's behaviour is its own module's (simulated in Verilator).
+    fn update(&mut self) {}
+
+    fn connect(&mut self) {
+        self.valid_out.connect();
+        self.tag_out.connect();
+        self.x3.connect();
+        self.y3.connect();
+        self.z3.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Blackbox(BlackBox {
+            code: String::new(),
+            name: "fq_lane".into(),
+        })
+    }
+}
+
+#[derive(LogicBlock)]
+pub struct Accumulate<const TAG: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Window width for this MSM; hold it from `start` until `idle`.
+    pub c: Signal<In, Bits<5>>,
+    /// One clock: a new MSM (every bucket reads as empty from now on).
+    pub start: Signal<In, Bit>,
+    pub point_valid: Signal<In, Bit>,
+    pub point_ready: Signal<Out, Bit>,
+    pub x: Signal<In, Bits<256>>,
+    pub y: Signal<In, Bits<256>>,
+    pub scalar: Signal<In, Bits<256>>,
+    /// Nothing in flight: every point taken has been added to its buckets.
+    pub idle: Signal<Out, Bit>,
+    /// While idle: read a bucket (one clock later on `bucket_*`).
+    pub read_enable: Signal<In, Bit>,
+    pub read_address: Signal<In, Bits<ADDRESS_BITS>>,
+    pub bucket_x: Signal<Out, Bits<256>>,
+    pub bucket_y: Signal<Out, Bits<256>>,
+    pub bucket_z: Signal<Out, Bits<256>>,
+    /// The bucket read belongs to this MSM (else it is empty: the identity).
+    pub bucket_current: Signal<Out, Bit>,
+    /// Clocks a non-zero digit could not issue at once (parked or stalled).
+    pub conflicts: Signal<Out, Bits<32>>,
+    slicer: Slicer,
+    lane: LaneRef<TAG>,
+    ram: RAM<Bits<ENTRY_BITS>, ADDRESS_BITS>,
+    park: SynchronousFIFO<Bits<PARKED_BITS>, 4, 5, 1>,
+    base_x: DFF<Bits<256>>,
+    base_y: DFF<Bits<256>>,
+    busy: DFF<Bits<4096>>,
+    epoch: DFF<Bits<16>>,
+    in_flight: DFF<Bits<16>>,
+    conflict_count: DFF<Bits<32>>,
+    // The issued addition, waiting one clock for its bucket.
+    s1_valid: DFF<Bit>,
+    s1_negate: DFF<Bit>,
+    s1_address: DFF<Bits<ADDRESS_BITS>>,
+    s1_x: DFF<Bits<256>>,
+    s1_y: DFF<Bits<256>>,
+    one: Constant<Bits<256>>,
+    shift_y: Constant<Bits<16>>,
+    shift_x: Constant<Bits<16>>,
+    shift_z: Constant<Bits<16>>,
+    shift_epoch: Constant<Bits<16>>,
+    negate_flag: Constant<Bits<PARKED_BITS>>,
+    one_bit: Constant<Bits<MAGNITUDE_BITS>>,
+    one5: Constant<Bits<5>>,
+    parked: Signal<Local, Bits<PARKED_BITS>>,
+    digit_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    head_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    head_free: Signal<Local, Bit>,
+    digit_add: Signal<Local, Bit>,
+    digit_free: Signal<Local, Bit>,
+    issue: Signal<Local, Bit>,
+    issue_head: Signal<Local, Bit>,
+    issue_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    busy_set: Signal<Local, Bits<4096>>,
+    current: Signal<Local, Bit>,
+}
+
+impl<const TAG: usize> Default for Accumulate<TAG> {
+    fn default() -> Self {
+        assert!(
+            TAG >= ADDRESS_BITS,
+            "the lane's tag carries the bucket address"
+        );
+        assert_eq!(
+            ADDRESS_BITS, 12,
+            "update() unpacks parked entries at fixed offsets"
+        );
+        Self {
+            clock: Default::default(),
+            c: Default::default(),
+            start: Default::default(),
+            point_valid: Default::default(),
+            point_ready: Default::default(),
+            x: Default::default(),
+            y: Default::default(),
+            scalar: Default::default(),
+            idle: Default::default(),
+            read_enable: Default::default(),
+            read_address: Default::default(),
+            bucket_x: Default::default(),
+            bucket_y: Default::default(),
+            bucket_z: Default::default(),
+            bucket_current: Default::default(),
+            conflicts: Default::default(),
+            slicer: Default::default(),
+            lane: Default::default(),
+            ram: Default::default(),
+            park: Default::default(),
+            base_x: Default::default(),
+            base_y: Default::default(),
+            busy: Default::default(),
+            epoch: Default::default(),
+            in_flight: Default::default(),
+            conflict_count: Default::default(),
+            s1_valid: Default::default(),
+            s1_negate: Default::default(),
+            s1_address: Default::default(),
+            s1_x: Default::default(),
+            s1_y: Default::default(),
+            one: Constant::new(limbs_to_bits(&R_MOD_P)),
+            shift_y: Constant::new(bits(256)),
+            shift_x: Constant::new(bits(ADDRESS_BITS as u64 + 1)),
+            shift_z: Constant::new(bits(512)),
+            shift_epoch: Constant::new(bits(768)),
+            negate_flag: Constant::new(bits::<PARKED_BITS>(1) << bits::<16>(ADDRESS_BITS as u64)),
+            one_bit: Constant::new(bits(1)),
+            one5: Constant::new(bits(1)),
+            parked: Default::default(),
+            digit_address: Default::default(),
+            head_address: Default::default(),
+            head_free: Default::default(),
+            digit_add: Default::default(),
+            digit_free: Default::default(),
+            issue: Default::default(),
+            issue_head: Default::default(),
+            issue_address: Default::default(),
+            busy_set: Default::default(),
+            current: Default::default(),
+        }
+    }
+}
+
+impl<const TAG: usize> Logic for Accumulate<TAG> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            base_x,
+            base_y,
+            busy,
+            epoch,
+            in_flight,
+            conflict_count,
+            s1_valid,
+            s1_negate,
+            s1_address,
+            s1_x,
+            s1_y
+        );
+        clock!(self, clock, slicer, lane, park);
+        self.ram.read_clock.next = self.clock.val();
+        self.ram.write_clock.next = self.clock.val();
+
+        // Points in: the slicer takes the scalar, the point waits for its digits.
+        self.slicer.c.next = self.c.val();
+        self.slicer.scalar.next = self.scalar.val();
+        self.slicer.scalar_valid.next = self.point_valid.val();
+        self.point_ready.next = self.slicer.scalar_ready.val();
+        if self.point_valid.val() & self.slicer.scalar_ready.val() {
+            self.base_x.d.next = self.x.val();
+            self.base_y.d.next = self.y.val();
+        }
+
+        // Candidates: the parked head and the new digit, each addable if its bucket is free.
+        self.digit_address.next = (bit_cast::<ADDRESS_BITS, 8>(self.slicer.window.val())
+            << bit_cast::<ADDRESS_BITS, 5>(self.c.val() - self.one5.val()))
+            + bit_cast::<ADDRESS_BITS, MAGNITUDE_BITS>(
+                self.slicer.magnitude.val() - self.one_bit.val(),
+            );
+        self.head_address.next = self.park.data_out.val().get_bits::<ADDRESS_BITS>(0);
+        self.head_free.next =
+            !self.park.empty.val() & !self.busy.q.val().get_bit(self.head_address.val().index());
+        self.digit_add.next = self.slicer.digit_valid.val() & (self.slicer.magnitude.val() != 0);
+        self.digit_free.next = !self.busy.q.val().get_bit(self.digit_address.val().index());
+
+        // The head first; a zero digit always leaves (it adds nothing).
+        self.issue.next = false;
+        self.issue_head.next = false;
+        self.issue_address.next = self.digit_address.val();
+        self.park.read.next = false;
+        self.park.write.next = false;
+        self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.digit_address.val())
+            | (bit_cast::<PARKED_BITS, 256>(self.base_x.q.val()) << self.shift_x.val())
+            | (bit_cast::<PARKED_BITS, 256>(self.base_y.q.val())
+                << (self.shift_x.val() + self.shift_y.val()));
+        self.park.data_in.next = self.parked.val();
+        if self.slicer.negative.val() {
+            self.park.data_in.next = self.parked.val() | self.negate_flag.val();
+        }
+        self.slicer.digit_ready.next = !self.digit_add.val();
+        if self.head_free.val() {
+            self.issue.next = true;
+            self.issue_head.next = true;
+            self.issue_address.next = self.head_address.val();
+            self.park.read.next = true;
+        } else if self.digit_add.val() & self.digit_free.val() {
+            self.issue.next = true;
+            self.slicer.digit_ready.next = true;
+        }
+        // A new digit that did not issue: park it if its bucket is busy and there is room.
+        if self.digit_add.val() & !self.issue.val() | (self.digit_add.val() & self.issue_head.val())
+        {
+            if !self.park.full.val() {
+                self.park.write.next = true;
+                self.slicer.digit_ready.next = true;
+            }
+            self.conflict_count.d.next = self.conflict_count.q.val() + 1;
+        }
+
+        // Issue: read the bucket, mark it busy; next clock the lane gets bucket and point.
+        self.ram.read_address.next = self.issue_address.val();
+        if self.read_enable.val() {
+            self.ram.read_address.next = self.read_address.val();
+        }
+        self.s1_valid.d.next = self.issue.val();
+        self.s1_address.d.next = self.issue_address.val();
+        self.s1_negate.d.next = self.slicer.negative.val();
+        self.s1_x.d.next = self.base_x.q.val();
+        self.s1_y.d.next = self.base_y.q.val();
+        if self.issue_head.val() {
+            // Fields at ADDRESS_BITS = 12 (index arguments are emitted as written).
+            self.s1_negate.d.next = self.park.data_out.val().get_bit(12);
+            self.s1_x.d.next = self.park.data_out.val().get_bits::<256>(13);
+            self.s1_y.d.next = self.park.data_out.val().get_bits::<256>(269);
+        }
+        self.busy_set.next = self.busy.q.val();
+        if self.issue.val() {
+            self.busy_set.next = self
+                .busy
+                .q
+                .val()
+                .replace_bit(self.issue_address.val().index(), true);
+        }
+        self.busy.d.next = self.busy_set.val();
+        if self.lane.valid_out.val() {
+            self.busy.d.next = self.busy_set.val().replace_bit(
+                self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0).index(),
+                false,
+            );
+        }
+        self.in_flight.d.next = self.in_flight.q.val();
+        if self.issue.val() & !self.lane.valid_out.val() {
+            self.in_flight.d.next = self.in_flight.q.val() + 1;
+        }
+        if !self.issue.val() & self.lane.valid_out.val() {
+            self.in_flight.d.next = self.in_flight.q.val() - 1;
+        }
+
+        // The bucket as read (the identity if an earlier MSM wrote it) plus the point.
+        self.current.next = self.ram.read_data.val().get_bits::<16>(768) == self.epoch.q.val();
+        self.lane.valid_in.next = self.s1_valid.q.val();
+        self.lane.negate.next = self.s1_negate.q.val();
+        self.lane.tag_in.next = bit_cast::<TAG, ADDRESS_BITS>(self.s1_address.q.val());
+        self.lane.x1.next = 0.into();
+        self.lane.y1.next = self.one.val();
+        self.lane.z1.next = 0.into();
+        if self.current.val() {
+            self.lane.x1.next = self.ram.read_data.val().get_bits::<256>(0);
+            self.lane.y1.next = self.ram.read_data.val().get_bits::<256>(256);
+            self.lane.z1.next = self.ram.read_data.val().get_bits::<256>(512);
+        }
+        self.lane.x2.next = self.s1_x.q.val();
+        self.lane.y2.next = self.s1_y.q.val();
+        self.lane.z2.next = self.one.val();
+
+        // Write-back, tagged with this MSM's epoch.
+        self.ram.write_enable.next = self.lane.valid_out.val();
+        self.ram.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
+        self.ram.write_data.next = bit_cast::<ENTRY_BITS, 256>(self.lane.x3.val())
+            | (bit_cast::<ENTRY_BITS, 256>(self.lane.y3.val()) << self.shift_y.val())
+            | (bit_cast::<ENTRY_BITS, 256>(self.lane.z3.val()) << self.shift_z.val())
+            | (bit_cast::<ENTRY_BITS, 16>(self.epoch.q.val()) << self.shift_epoch.val());
+
+        if self.start.val() {
+            self.epoch.d.next = self.epoch.q.val() + 1;
+        }
+        self.idle.next = !self.slicer.digit_valid.val()
+            & self.park.empty.val()
+            & !self.s1_valid.q.val()
+            & (self.in_flight.q.val() == 0);
+        self.bucket_x.next = self.ram.read_data.val().get_bits::<256>(0);
+        self.bucket_y.next = self.ram.read_data.val().get_bits::<256>(256);
+        self.bucket_z.next = self.ram.read_data.val().get_bits::<256>(512);
+        self.bucket_current.next = self.current.val();
+        self.conflicts.next = self.conflict_count.q.val();
+    }
+}

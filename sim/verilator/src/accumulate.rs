@@ -1,0 +1,176 @@
+//! The Verilated bucket accumulation (msm-hw `msm::accumulate`) behind a safe API: stream an
+//! MSM's points and scalars in, wait until it is idle, read the buckets.
+
+use std::ffi::c_void;
+
+use crate::lane::Coords;
+use crate::model::{lifecycle, Model};
+use crate::{from_words, to_words};
+
+extern "C" {
+    #[allow(clippy::too_many_arguments)]
+    fn msm_accumulate_set(
+        p: *mut c_void,
+        c: u8,
+        start: u8,
+        point_valid: u8,
+        point: *const u32,
+        scalar: *const u32,
+        read_enable: u8,
+        read_address: u32,
+    );
+    fn msm_accumulate_get(
+        p: *mut c_void,
+        point_ready: *mut u8,
+        idle: *mut u8,
+        bucket_current: *mut u8,
+        bucket: *mut u32,
+        conflicts: *mut u32,
+    );
+}
+lifecycle!(
+    ACCUMULATE,
+    msm_accumulate_new,
+    msm_accumulate_free,
+    msm_accumulate_trace,
+    msm_accumulate_tick
+);
+
+/// Inputs of one clock.
+#[derive(Clone, Copy, Debug, Default)]
+struct Inputs<'a> {
+    c: u32,
+    start: bool,
+    /// Affine (x, y) in Montgomery form and the canonical scalar.
+    point: Option<(&'a [[u64; 4]; 2], &'a [u64; 4])>,
+    read: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Outputs {
+    point_ready: bool,
+    idle: bool,
+    bucket_current: bool,
+    bucket: Coords,
+    conflicts: u32,
+}
+
+/// Cycle counts of one accumulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccumulateRun {
+    /// Clocks from `start` until idle.
+    pub cycles: u64,
+    /// Clocks a non-zero digit could not issue at once (its bucket in flight, or the parked
+    /// head went first).
+    pub conflicts: u32,
+}
+
+/// The Verilated accumulation block.
+pub struct Accumulate {
+    model: Model,
+}
+
+impl Default for Accumulate {
+    fn default() -> Self {
+        Accumulate {
+            model: Model::new(&ACCUMULATE),
+        }
+    }
+}
+
+impl Accumulate {
+    /// Sets the inputs, reads the settled outputs, clocks once.
+    fn step(&mut self, i: &Inputs) -> Outputs {
+        let (p, s) = i.point.unwrap_or((&[[0; 4]; 2], &[0; 4]));
+        let mut point = [0u32; 16];
+        point[..8].copy_from_slice(&to_words(&p[0]));
+        point[8..].copy_from_slice(&to_words(&p[1]));
+        let scalar = to_words(s);
+        let (mut ready, mut idle, mut current, mut bucket, mut conflicts) =
+            (0u8, 0u8, 0u8, [0u32; 24], 0u32);
+        let m = self.model.ptr();
+        // SAFETY: `m` is live while self is; the arrays have the word counts the shim copies
+        // (16, 8 and 24); the scalar outputs are locals written once each.
+        unsafe {
+            msm_accumulate_set(
+                m,
+                i.c as u8,
+                i.start.into(),
+                i.point.is_some().into(),
+                point.as_ptr(),
+                scalar.as_ptr(),
+                i.read.is_some().into(),
+                i.read.unwrap_or(0),
+            );
+            msm_accumulate_get(
+                m,
+                &mut ready,
+                &mut idle,
+                &mut current,
+                bucket.as_mut_ptr(),
+                &mut conflicts,
+            );
+        }
+        self.model.tick();
+        let coord = |k: usize| from_words(bucket[8 * k..8 * k + 8].try_into().unwrap());
+        Outputs {
+            point_ready: ready != 0,
+            idle: idle != 0,
+            bucket_current: current != 0,
+            bucket: [coord(0), coord(1), coord(2)],
+            conflicts,
+        }
+    }
+
+    /// Accumulates one MSM at window width c: `start`, every point streamed in (offered each
+    /// clock until taken), then clocks until idle.
+    pub fn run(&mut self, c: u32, points: &[[[u64; 4]; 2]], scalars: &[[u64; 4]]) -> AccumulateRun {
+        assert_eq!(points.len(), scalars.len());
+        let begin = self.model.cycles();
+        let before = self
+            .step(&Inputs {
+                c,
+                start: true,
+                ..Default::default()
+            })
+            .conflicts;
+        let mut next = 0;
+        let mut out;
+        loop {
+            let point = points.get(next).map(|p| (p, &scalars[next]));
+            out = self.step(&Inputs {
+                c,
+                point,
+                ..Default::default()
+            });
+            if point.is_some() && out.point_ready {
+                next += 1;
+            }
+            if next == points.len() && out.idle && point.is_none() {
+                break;
+            }
+        }
+        AccumulateRun {
+            cycles: self.model.cycles() - begin,
+            conflicts: out.conflicts - before,
+        }
+    }
+
+    /// Bucket `address` (window * 2^(c-1) + |d| - 1) after a run; `None` if the MSM left it
+    /// empty.
+    pub fn bucket(&mut self, c: u32, address: u32) -> Option<Coords> {
+        let read = Inputs {
+            c,
+            read: Some(address),
+            ..Default::default()
+        };
+        self.step(&read);
+        let out = self.step(&read);
+        out.bucket_current.then_some(out.bucket)
+    }
+
+    /// Clocks run so far.
+    pub fn cycles(&self) -> u64 {
+        self.model.cycles()
+    }
+}
