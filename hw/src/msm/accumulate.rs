@@ -93,11 +93,42 @@ pub struct Accumulate<const TAG: usize> {
     pub bucket_z: Signal<Out, Bits<256>>,
     /// The bucket read belongs to this MSM (else it is empty: the identity).
     pub bucket_current: Signal<Out, Bit>,
-    /// Clocks a non-zero digit could not issue at once (parked or stalled).
+    /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
     pub conflicts: Signal<Out, Bits<32>>,
+    /// One clock, while idle after accumulation: run the segment running sums.
+    pub reduce: Signal<In, Bit>,
+    /// With `reduce`: segment length m = 2^m_log2 buckets.
+    pub m_log2: Signal<In, Bits<4>>,
+    /// With `reduce`: chains (segments over the whole bucket address space) - 1, >= L + 1.
+    pub last_chain: Signal<In, Bits<ADDRESS_BITS>>,
+    /// While idle after a reduction: chain `read_address`'s plain sum S_j and triangle sum
+    /// T_j, one clock after the read (with `bucket_*`).
+    pub plain_x: Signal<Out, Bits<256>>,
+    pub plain_y: Signal<Out, Bits<256>>,
+    pub plain_z: Signal<Out, Bits<256>>,
+    pub triangle_x: Signal<Out, Bits<256>>,
+    pub triangle_y: Signal<Out, Bits<256>>,
+    pub triangle_z: Signal<Out, Bits<256>>,
     slicer: Slicer,
     lane: LaneRef<TAG>,
     ram: RAM<Bits<ENTRY_BITS>, ADDRESS_BITS>,
+    plain: RAM<Bits<768>, ADDRESS_BITS>,
+    triangle: RAM<Bits<768>, ADDRESS_BITS>,
+    reducing: DFF<Bit>,
+    reduce_mode: DFF<Bit>,
+    red_phase: DFF<Bit>,
+    red_first: DFF<Bit>,
+    red_chain: DFF<Bits<ADDRESS_BITS>>,
+    red_step: DFF<Bits<ADDRESS_BITS>>,
+    red_m_log2: DFF<Bits<4>>,
+    red_last: DFF<Bits<ADDRESS_BITS>>,
+    s1_reduce: DFF<Bit>,
+    s1_phase: DFF<Bit>,
+    s1_first: DFF<Bit>,
+    phase_flag: Constant<Bits<TAG>>,
+    red_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    one12: Constant<Bits<ADDRESS_BITS>>,
+    sum_data: Signal<Local, Bits<768>>,
     park: SynchronousFIFO<Bits<PARKED_BITS>, 4, 5, 1>,
     base_x: DFF<Bits<256>>,
     base_y: DFF<Bits<256>>,
@@ -162,6 +193,32 @@ impl<const TAG: usize> Default for Accumulate<TAG> {
             slicer: Default::default(),
             lane: Default::default(),
             ram: Default::default(),
+            plain: Default::default(),
+            triangle: Default::default(),
+            reducing: Default::default(),
+            reduce_mode: Default::default(),
+            red_phase: Default::default(),
+            red_first: Default::default(),
+            red_chain: Default::default(),
+            red_step: Default::default(),
+            red_m_log2: Default::default(),
+            red_last: Default::default(),
+            s1_reduce: Default::default(),
+            s1_phase: Default::default(),
+            s1_first: Default::default(),
+            phase_flag: Constant::new(bits::<TAG>(1) << bits::<16>(ADDRESS_BITS as u64)),
+            red_address: Default::default(),
+            one12: Constant::new(bits(1)),
+            sum_data: Default::default(),
+            reduce: Default::default(),
+            m_log2: Default::default(),
+            last_chain: Default::default(),
+            plain_x: Default::default(),
+            plain_y: Default::default(),
+            plain_z: Default::default(),
+            triangle_x: Default::default(),
+            triangle_y: Default::default(),
+            triangle_z: Default::default(),
             park: Default::default(),
             base_x: Default::default(),
             base_y: Default::default(),
@@ -213,11 +270,26 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
             s1_negate,
             s1_address,
             s1_x,
-            s1_y
+            s1_y,
+            reducing,
+            reduce_mode,
+            red_phase,
+            red_first,
+            red_chain,
+            red_step,
+            red_m_log2,
+            red_last,
+            s1_reduce,
+            s1_phase,
+            s1_first
         );
         clock!(self, clock, slicer, lane, park);
         self.ram.read_clock.next = self.clock.val();
         self.ram.write_clock.next = self.clock.val();
+        self.plain.read_clock.next = self.clock.val();
+        self.plain.write_clock.next = self.clock.val();
+        self.triangle.read_clock.next = self.clock.val();
+        self.triangle.write_clock.next = self.clock.val();
 
         // Points in: the slicer takes the scalar, the point waits for its digits.
         self.slicer.c.next = self.c.val();
@@ -265,9 +337,10 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
             self.issue.next = true;
             self.slicer.digit_ready.next = true;
         }
-        // A new digit that did not issue: park it if its bucket is busy and there is room.
-        if self.digit_add.val() & !self.issue.val() | (self.digit_add.val() & self.issue_head.val())
-        {
+        // A new digit whose bucket is busy: park it if there is room, else stall. (Behind an
+        // issuing head it just waits: parking it would fill the FIFO with free digits, and a
+        // full FIFO stalls on every busy one.)
+        if self.digit_add.val() & !self.issue.val() {
             if !self.park.full.val() {
                 self.park.write.next = true;
                 self.slicer.digit_ready.next = true;
@@ -276,12 +349,58 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
         }
 
         // Issue: read the bucket, mark it busy; next clock the lane gets bucket and point.
+        // Reduction: chain q, bucket offset k (from m - 1 down), phase A (R += B_k) over every
+        // chain, then phase B (S += R) over every chain; rounds k = m-1..0. A chain's next read
+        // of R or S comes `last_chain + 1` >= L + 2 clocks after it was issued: written back.
+        self.red_address.next = (self.red_chain.q.val()
+            << bit_cast::<ADDRESS_BITS, 4>(self.red_m_log2.q.val()))
+            + self.red_step.q.val();
+        if self.reducing.q.val() {
+            self.red_chain.d.next = self.red_chain.q.val() + 1;
+            if self.red_chain.q.val() == self.red_last.q.val() {
+                self.red_chain.d.next = 0.into();
+                self.red_phase.d.next = !self.red_phase.q.val();
+                if self.red_phase.q.val() {
+                    self.red_first.d.next = false;
+                    self.red_step.d.next = self.red_step.q.val() - self.one12.val();
+                    if self.red_step.q.val() == 0 {
+                        self.reducing.d.next = false;
+                    }
+                }
+            }
+        }
+        if self.reduce.val() {
+            self.reducing.d.next = true;
+            self.reduce_mode.d.next = true;
+            self.red_phase.d.next = false;
+            self.red_first.d.next = true;
+            self.red_chain.d.next = 0.into();
+            self.red_m_log2.d.next = self.m_log2.val();
+            self.red_last.d.next = self.last_chain.val();
+            self.red_step.d.next = (self.one12.val()
+                << bit_cast::<ADDRESS_BITS, 4>(self.m_log2.val()))
+                - self.one12.val();
+        }
+
         self.ram.read_address.next = self.issue_address.val();
+        if self.reducing.q.val() {
+            self.ram.read_address.next = self.red_address.val();
+        }
+        self.plain.read_address.next = self.red_chain.q.val();
+        self.triangle.read_address.next = self.red_chain.q.val();
         if self.read_enable.val() {
             self.ram.read_address.next = self.read_address.val();
+            self.plain.read_address.next = self.read_address.val();
+            self.triangle.read_address.next = self.read_address.val();
         }
-        self.s1_valid.d.next = self.issue.val();
+        self.s1_valid.d.next = self.issue.val() | self.reducing.q.val();
+        self.s1_reduce.d.next = self.reducing.q.val();
+        self.s1_phase.d.next = self.red_phase.q.val();
+        self.s1_first.d.next = self.red_first.q.val();
         self.s1_address.d.next = self.issue_address.val();
+        if self.reducing.q.val() {
+            self.s1_address.d.next = self.red_chain.q.val();
+        }
         self.s1_negate.d.next = self.slicer.negative.val();
         self.s1_x.d.next = self.base_x.q.val();
         self.s1_y.d.next = self.base_y.q.val();
@@ -307,10 +426,10 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
             );
         }
         self.in_flight.d.next = self.in_flight.q.val();
-        if self.issue.val() & !self.lane.valid_out.val() {
+        if self.s1_valid.d.val() & !self.lane.valid_out.val() {
             self.in_flight.d.next = self.in_flight.q.val() + 1;
         }
-        if !self.issue.val() & self.lane.valid_out.val() {
+        if !self.s1_valid.d.val() & self.lane.valid_out.val() {
             self.in_flight.d.next = self.in_flight.q.val() - 1;
         }
 
@@ -330,9 +449,52 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
         self.lane.x2.next = self.s1_x.q.val();
         self.lane.y2.next = self.s1_y.q.val();
         self.lane.z2.next = self.one.val();
+        // Reduction. A: R (or O) + B_k; B: S (or O) + R.
+        self.sum_data.next = self.plain.read_data.val();
+        if self.s1_reduce.q.val() {
+            self.lane.negate.next = false;
+            if self.s1_phase.q.val() {
+                self.sum_data.next = self.triangle.read_data.val();
+            }
+            self.lane.x1.next = self.sum_data.val().get_bits::<256>(0);
+            self.lane.y1.next = self.sum_data.val().get_bits::<256>(256);
+            self.lane.z1.next = self.sum_data.val().get_bits::<256>(512);
+            if self.s1_first.q.val() {
+                self.lane.x1.next = 0.into();
+                self.lane.y1.next = self.one.val();
+                self.lane.z1.next = 0.into();
+            }
+            self.lane.x2.next = 0.into();
+            self.lane.y2.next = self.one.val();
+            self.lane.z2.next = 0.into();
+            if self.current.val() {
+                self.lane.x2.next = self.ram.read_data.val().get_bits::<256>(0);
+                self.lane.y2.next = self.ram.read_data.val().get_bits::<256>(256);
+                self.lane.z2.next = self.ram.read_data.val().get_bits::<256>(512);
+            }
+            if self.s1_phase.q.val() {
+                self.lane.x2.next = self.plain.read_data.val().get_bits::<256>(0);
+                self.lane.y2.next = self.plain.read_data.val().get_bits::<256>(256);
+                self.lane.z2.next = self.plain.read_data.val().get_bits::<256>(512);
+                self.lane.tag_in.next =
+                    bit_cast::<TAG, ADDRESS_BITS>(self.s1_address.q.val()) | self.phase_flag.val();
+            }
+        }
 
         // Write-back, tagged with this MSM's epoch.
-        self.ram.write_enable.next = self.lane.valid_out.val();
+        self.ram.write_enable.next = self.lane.valid_out.val() & !self.reduce_mode.q.val();
+        self.plain.write_enable.next = self.lane.valid_out.val()
+            & self.reduce_mode.q.val()
+            & !self.lane.tag_out.val().get_bit(12);
+        self.triangle.write_enable.next = self.lane.valid_out.val()
+            & self.reduce_mode.q.val()
+            & self.lane.tag_out.val().get_bit(12);
+        self.plain.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
+        self.triangle.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
+        self.plain.write_data.next = bit_cast::<768, 256>(self.lane.x3.val())
+            | (bit_cast::<768, 256>(self.lane.y3.val()) << self.shift_y.val())
+            | (bit_cast::<768, 256>(self.lane.z3.val()) << self.shift_z.val());
+        self.triangle.write_data.next = self.plain.write_data.val();
         self.ram.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
         self.ram.write_data.next = bit_cast::<ENTRY_BITS, 256>(self.lane.x3.val())
             | (bit_cast::<ENTRY_BITS, 256>(self.lane.y3.val()) << self.shift_y.val())
@@ -341,15 +503,23 @@ impl<const TAG: usize> Logic for Accumulate<TAG> {
 
         if self.start.val() {
             self.epoch.d.next = self.epoch.q.val() + 1;
+            self.reduce_mode.d.next = false;
         }
         self.idle.next = !self.slicer.digit_valid.val()
             & self.park.empty.val()
             & !self.s1_valid.q.val()
-            & (self.in_flight.q.val() == 0);
+            & (self.in_flight.q.val() == 0)
+            & !self.reducing.q.val();
         self.bucket_x.next = self.ram.read_data.val().get_bits::<256>(0);
         self.bucket_y.next = self.ram.read_data.val().get_bits::<256>(256);
         self.bucket_z.next = self.ram.read_data.val().get_bits::<256>(512);
         self.bucket_current.next = self.current.val();
+        self.plain_x.next = self.plain.read_data.val().get_bits::<256>(0);
+        self.plain_y.next = self.plain.read_data.val().get_bits::<256>(256);
+        self.plain_z.next = self.plain.read_data.val().get_bits::<256>(512);
+        self.triangle_x.next = self.triangle.read_data.val().get_bits::<256>(0);
+        self.triangle_y.next = self.triangle.read_data.val().get_bits::<256>(256);
+        self.triangle_z.next = self.triangle.read_data.val().get_bits::<256>(512);
         self.conflicts.next = self.conflict_count.q.val();
     }
 }

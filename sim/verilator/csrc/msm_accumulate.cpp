@@ -1,14 +1,16 @@
-// C shim over the Verilated bucket accumulation (slicer + park FIFO + lane + bucket RAM).
+// C shim over the Verilated MSM core of one lane: bucket accumulation and the segment
+// running sums.
 #include "Vmsm_accumulate.h"
 #include "model.h"
 
 MODEL(msm_accumulate)
 
 extern "C" {
-// point: x then y (2 x 8 words); scalar: 8 words.
+// point: x then y (2 x 8 words); scalar: 8 words. Settles the outputs (eval) before returning.
 void msm_accumulate_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
                         const uint32_t* point, const uint32_t* scalar, uint8_t read_enable,
-                        uint32_t read_address) {
+                        uint32_t read_address, uint8_t reduce, uint8_t m_log2,
+                        uint32_t last_chain) {
     Vmsm_accumulate* t = MODEL_TOP(msm_accumulate, p);
     t->c = c;
     t->start = start;
@@ -18,19 +20,23 @@ void msm_accumulate_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
     std::memcpy(t->scalar.data(), scalar, 32);
     t->read_enable = read_enable;
     t->read_address = read_address;
+    t->reduce = reduce;
+    t->m_log2 = m_log2;
+    t->last_chain = last_chain;
     t->eval();
 }
 
-// bucket: x, y, z (3 x 8 words).
+// points: bucket, plain sum, triangle sum, each x, y, z (9 x 8 words).
 void msm_accumulate_get(void* p, uint8_t* point_ready, uint8_t* idle, uint8_t* bucket_current,
-                        uint32_t* bucket, uint32_t* conflicts) {
+                        uint32_t* points, uint32_t* conflicts) {
     Vmsm_accumulate* t = MODEL_TOP(msm_accumulate, p);
     *point_ready = t->point_ready;
     *idle = t->idle;
     *bucket_current = t->bucket_current;
-    std::memcpy(bucket, t->bucket_x.data(), 32);
-    std::memcpy(bucket + 8, t->bucket_y.data(), 32);
-    std::memcpy(bucket + 16, t->bucket_z.data(), 32);
+    const VlWide<8>* outs[9] = {&t->bucket_x, &t->bucket_y,   &t->bucket_z,
+                                &t->plain_x,  &t->plain_y,    &t->plain_z,
+                                &t->triangle_x, &t->triangle_y, &t->triangle_z};
+    for (int i = 0; i < 9; i++) std::memcpy(points + 8 * i, outs[i]->data(), 32);
     *conflicts = t->conflicts;
 }
 }

@@ -18,13 +18,16 @@ extern "C" {
         scalar: *const u32,
         read_enable: u8,
         read_address: u32,
+        reduce: u8,
+        m_log2: u8,
+        last_chain: u32,
     );
     fn msm_accumulate_get(
         p: *mut c_void,
         point_ready: *mut u8,
         idle: *mut u8,
         bucket_current: *mut u8,
-        bucket: *mut u32,
+        points: *mut u32,
         conflicts: *mut u32,
     );
 }
@@ -44,6 +47,8 @@ struct Inputs<'a> {
     /// Affine (x, y) in Montgomery form and the canonical scalar.
     point: Option<(&'a [[u64; 4]; 2], &'a [u64; 4])>,
     read: Option<u32>,
+    /// Start the reduction with segments of 2^m_log2 buckets, this many chains.
+    reduce: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -52,6 +57,8 @@ struct Outputs {
     idle: bool,
     bucket_current: bool,
     bucket: Coords,
+    plain: Coords,
+    triangle: Coords,
     conflicts: u32,
 }
 
@@ -60,8 +67,7 @@ struct Outputs {
 pub struct AccumulateRun {
     /// Clocks from `start` until idle.
     pub cycles: u64,
-    /// Clocks a non-zero digit could not issue at once (its bucket in flight, or the parked
-    /// head went first).
+    /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
     pub conflicts: u32,
 }
 
@@ -86,11 +92,12 @@ impl Accumulate {
         point[..8].copy_from_slice(&to_words(&p[0]));
         point[8..].copy_from_slice(&to_words(&p[1]));
         let scalar = to_words(s);
-        let (mut ready, mut idle, mut current, mut bucket, mut conflicts) =
-            (0u8, 0u8, 0u8, [0u32; 24], 0u32);
+        let (mut ready, mut idle, mut current, mut points, mut conflicts) =
+            (0u8, 0u8, 0u8, [0u32; 72], 0u32);
+        let (m_log2, chains) = i.reduce.unwrap_or((0, 1));
         let m = self.model.ptr();
         // SAFETY: `m` is live while self is; the arrays have the word counts the shim copies
-        // (16, 8 and 24); the scalar outputs are locals written once each.
+        // (16, 8 and 72); the scalar outputs are locals written once each.
         unsafe {
             msm_accumulate_set(
                 m,
@@ -101,23 +108,29 @@ impl Accumulate {
                 scalar.as_ptr(),
                 i.read.is_some().into(),
                 i.read.unwrap_or(0),
+                i.reduce.is_some().into(),
+                m_log2 as u8,
+                chains - 1,
             );
             msm_accumulate_get(
                 m,
                 &mut ready,
                 &mut idle,
                 &mut current,
-                bucket.as_mut_ptr(),
+                points.as_mut_ptr(),
                 &mut conflicts,
             );
         }
         self.model.tick();
-        let coord = |k: usize| from_words(bucket[8 * k..8 * k + 8].try_into().unwrap());
+        let coord = |k: usize| from_words(points[8 * k..8 * k + 8].try_into().unwrap());
+        let point = |p: usize| [coord(3 * p), coord(3 * p + 1), coord(3 * p + 2)];
         Outputs {
             point_ready: ready != 0,
             idle: idle != 0,
             bucket_current: current != 0,
-            bucket: [coord(0), coord(1), coord(2)],
+            bucket: point(0),
+            plain: point(1),
+            triangle: point(2),
             conflicts,
         }
     }
@@ -167,6 +180,43 @@ impl Accumulate {
         self.step(&read);
         let out = self.step(&read);
         out.bucket_current.then_some(out.bucket)
+    }
+
+    /// Runs the segment running sums after [`Accumulate::run`]: `chains` segments of
+    /// 2^m_log2 buckets over the bucket address space, chain q holding addresses
+    /// [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last result).
+    /// Returns the clocks taken.
+    pub fn reduce(&mut self, c: u32, m_log2: u32, chains: u32) -> u64 {
+        assert!(
+            chains as usize >= crate::FQ_LANE_LATENCY + 2,
+            "{chains} chains cannot cover the lane's latency"
+        );
+        let begin = self.model.cycles();
+        self.step(&Inputs {
+            c,
+            reduce: Some((m_log2, chains)),
+            ..Default::default()
+        });
+        while !self
+            .step(&Inputs {
+                c,
+                ..Default::default()
+            })
+            .idle
+        {}
+        self.model.cycles() - begin
+    }
+
+    /// Chain q's plain sum S_q and triangle sum T_q (sum of k B_k, k = 1..m) after a reduction.
+    pub fn segment_sums(&mut self, c: u32, chain: u32) -> (Coords, Coords) {
+        let read = Inputs {
+            c,
+            read: Some(chain),
+            ..Default::default()
+        };
+        self.step(&read);
+        let out = self.step(&read);
+        (out.plain, out.triangle)
     }
 
     /// Clocks run so far.

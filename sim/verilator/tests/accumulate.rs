@@ -8,22 +8,42 @@ use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, PrimeField};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
 use msm_sim::model::digits::windows;
-use msm_sim::model::msm::{accumulate, combine_windows, segment_sums};
+use msm_sim::model::msm::{accumulate, combine_windows, finish_window, segment_sums};
 use msm_sim::model::{Fq, Projective};
 use msm_verilator::Accumulate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// The RTL's point, which must be a point: the identity as (0 : Y : 0), Y != 0, or on the curve.
 fn projective(c: &[[u64; 4]; 3]) -> Projective {
     let f = |l: &[u64; 4]| Fq::from_montgomery(*l).unwrap();
-    Projective {
+    let p = Projective {
         x: f(&c[0]),
         y: f(&c[1]),
         z: f(&c[2]),
+    };
+    match p.to_affine() {
+        None => assert!(p.x.is_zero() && !p.y.is_zero(), "not a point: {p:?}"),
+        Some(a) => assert!(a.is_on_curve(), "not on the curve: {p:?}"),
     }
+    p
 }
 
-/// Runs the MSM's accumulation in Verilator and checks it; returns the RTL's cycles.
+/// Segments of 2^m_log2 buckets over the W 2^(c-1) bucket addresses: the largest m that still
+/// leaves L + 2 chains, so that the running sums keep the lane full.
+fn segments(c: u32) -> (u32, u32) {
+    let total = (windows(c).len() as u32) << (c - 1);
+    let need = msm_verilator::FQ_LANE_LATENCY as u32 + 2;
+    let m_log2 = (0..c)
+        .rev()
+        .find(|&k| total >> k >= need)
+        .expect("enough buckets");
+    (m_log2, total >> m_log2)
+}
+
+/// Runs the MSM on the Verilated core (accumulation, then the segment running sums) and checks
+/// the buckets and segment sums against the model and the MSM, finished on the host, against
+/// arkworks. Returns the cycles.
 fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
     let model_bases: Vec<_> = bases.iter().map(|b| affine_from_ark(b).unwrap()).collect();
     let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
@@ -34,7 +54,7 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
     let mut acc = Accumulate::default();
     let run = acc.run(c, &points, &limbs);
     let (want, adds) = accumulate(&model_bases, &limbs, c);
-    let mut window_sums = Vec::new();
+    let mut buckets = Vec::new();
     for (w, win) in windows(c).iter().enumerate() {
         let mut got = vec![Projective::IDENTITY];
         assert_eq!(want[w].len(), win.buckets() + 1);
@@ -49,20 +69,48 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
             );
             got.push(b);
         }
-        window_sums.push(segment_sums(&got[1..]).1);
+        buckets.push(got);
+    }
+
+    let (m_log2, chains) = segments(c);
+    let reduce_cycles = acc.reduce(c, m_log2, chains);
+    let m = 1usize << m_log2;
+    let per_window = (1usize << (c - 1)) / m;
+    let mut window_sums = Vec::new();
+    for (w, got) in buckets.iter().enumerate() {
+        let mut sums = Vec::new();
+        for j in 0..per_window {
+            let (s, t) = acc.segment_sums(c, (w * per_window + j) as u32);
+            let (s, t) = (projective(&s), projective(&t));
+            let lo = (j * m + 1).min(got.len());
+            let hi = ((j + 1) * m + 1).min(got.len());
+            let (ws, wt) = segment_sums(&got[lo..hi]);
+            assert!(
+                s.same_point(&ws) && t.same_point(&wt),
+                "{what}: c = {c}, window {w}, segment {j}"
+            );
+            sums.push((s, t));
+        }
+        window_sums.push(finish_window(&sums, m).0);
     }
     let (sum, _) = combine_windows(&window_sums, &windows(c));
     let ark = G1Projective::msm(bases, scalars).unwrap();
     assert_eq!(projective_to_ark(&sum), ark, "{what}: c = {c}, the MSM");
+    // Reduction adds that matter: two per bucket of each window.
+    let reduction: u64 = windows(c).iter().map(|w| 2 * w.buckets() as u64).sum();
+    let cycles = run.cycles + reduce_cycles;
     eprintln!(
-        "{what}: N = {}, c = {c}: {} adds in {} cycles ({:.3} adds/cycle), {} conflicts",
+        "{what}: N = {}, c = {c}: accumulation {} adds in {} cycles, {} conflicts; reduction \
+         {} adds ({chains} chains of {m}) in {} cycles; efficiency {:.3}",
         bases.len(),
         adds,
         run.cycles,
-        adds as f64 / run.cycles as f64,
-        run.conflicts
+        run.conflicts,
+        reduction,
+        reduce_cycles,
+        (adds + reduction) as f64 / cycles as f64,
     );
-    run.cycles
+    cycles
 }
 
 fn random_bases(rng: &mut ChaCha8Rng, n: usize) -> Vec<G1Affine> {
