@@ -6,7 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
-use crate::msm::accumulate::Accumulate;
+use crate::msm::core::MsmCore;
 use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
 
@@ -190,8 +190,8 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         other => panic!("no lane instance for tag_bits = {other}"),
     };
     let lane_file = lane + &mul + &add_sub;
-    let accumulate = match cfg.name {
-        "sim" => Some(emit::<Accumulate<16>>("msm_accumulate") + &lane_file),
+    let core = match cfg.name {
+        "sim" => Some(emit::<MsmCore<16>>("msm_core") + &lane_file),
         _ => None,
     };
     let mut units = vec![
@@ -227,9 +227,9 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             instantiates: &[],
         },
     ];
-    if let Some(verilog) = accumulate {
+    if let Some(verilog) = core {
         units.push(Unit {
-            name: "msm_accumulate",
+            name: "msm_core",
             verilog,
             // Not a pipeline: `idle` says when it is done.
             latency: 0,

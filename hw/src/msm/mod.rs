@@ -1,5 +1,5 @@
-//! The MSM core around the adder lane(s), in progress (issue 5): the scalar slicer and bucket
-//! accumulation so far; on-card bucket reduction is next.
+//! The MSM core around the adder lane: the scalar slicer, and the core (bucket accumulation and
+//! the on-card segment running sums), one lane so far.
 
-pub mod accumulate;
+pub mod core;
 pub mod slicer;

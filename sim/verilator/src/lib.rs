@@ -3,15 +3,15 @@
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
-pub mod accumulate;
 pub mod field_unit;
 pub mod lane;
 mod model;
+pub mod msm_core;
 pub mod slicer;
 
-pub use accumulate::{Accumulate, AccumulateRun};
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{Coords, Lane, LaneOp};
+pub use msm_core::{Accumulation, MsmCore};
 pub use slicer::{Digit, Slicer, SlicerStep};
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).

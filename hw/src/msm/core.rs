@@ -1,4 +1,5 @@
-//! Bucket accumulation around one adder lane: `bucket[w][|d|] += ±P` for every non-zero digit.
+//! The MSM core around one adder lane: bucket accumulation (`bucket[w][|d|] += ±P` for every
+//! non-zero digit), then the buckets' segment running sums, both through the same lane.
 //!
 //! Points (affine, Montgomery form) and canonical scalars stream in; the slicer turns each
 //! scalar into its W digits while the point waits in a register. A digit whose bucket is in
@@ -13,6 +14,14 @@
 //!
 //! Entries carry the epoch of the MSM that wrote them: `start` begins an MSM by moving to the
 //! next epoch, so the RAM needs no clearing sweep (until the 16-bit epoch wraps: 65535 MSMs).
+//!
+//! Reduction (`reduce`, once idle): the bucket address space is cut into chains of m = 2^m_log2
+//! consecutive buckets (a window's segments; the upper half of a narrower window's slot is
+//! empty and sums to the identity). Each chain runs R += B_k, S += R for k = m..1, giving its
+//! plain sum S_j = R and triangle sum T_j = S (`msm_sim::model::msm::segment_sums`). One round
+//! issues phase A (R += B_k) for every chain, then phase B (S += R) for every chain, so a chain
+//! reads R or S `chains` clocks after issuing it: at least L + 2 chains keep the lane full with
+//! no check. The host reads (S_j, T_j) and finishes each window (`finish_window`).
 //!
 //! Bucket address: window * 2^(c-1) + |d| - 1, dense for the run-time c; the RAM holds
 //! W(c_max) 2^(c_max-1) entries. This block is built for the test configuration (c_max 8:
@@ -72,7 +81,7 @@ impl<const TAG: usize> Logic for LaneRef<TAG> {
 }
 
 #[derive(LogicBlock)]
-pub struct Accumulate<const TAG: usize> {
+pub struct MsmCore<const TAG: usize> {
     pub clock: Signal<In, Clock>,
     /// Window width for this MSM; hold it from `start` until `idle`.
     pub c: Signal<In, Bits<5>>,
@@ -163,7 +172,7 @@ pub struct Accumulate<const TAG: usize> {
     current: Signal<Local, Bit>,
 }
 
-impl<const TAG: usize> Default for Accumulate<TAG> {
+impl<const TAG: usize> Default for MsmCore<TAG> {
     fn default() -> Self {
         assert!(
             TAG >= ADDRESS_BITS,
@@ -254,7 +263,7 @@ impl<const TAG: usize> Default for Accumulate<TAG> {
     }
 }
 
-impl<const TAG: usize> Logic for Accumulate<TAG> {
+impl<const TAG: usize> Logic for MsmCore<TAG> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(

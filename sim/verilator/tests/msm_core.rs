@@ -10,7 +10,7 @@ use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
 use msm_sim::model::digits::windows;
 use msm_sim::model::msm::{accumulate, combine_windows, finish_window, segment_sums};
 use msm_sim::model::{Fq, Projective};
-use msm_verilator::Accumulate;
+use msm_verilator::MsmCore;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -51,8 +51,8 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
         .iter()
         .map(|b| [b.x.montgomery(), b.y.montgomery()])
         .collect();
-    let mut acc = Accumulate::default();
-    let run = acc.run(c, &points, &limbs);
+    let mut core = MsmCore::default();
+    let run = core.accumulate(c, &points, &limbs);
     let (want, adds) = accumulate(&model_bases, &limbs, c);
     let mut buckets = Vec::new();
     for (w, win) in windows(c).iter().enumerate() {
@@ -60,7 +60,7 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
         assert_eq!(want[w].len(), win.buckets() + 1);
         for (k, want) in want[w].iter().enumerate().skip(1) {
             let address = (w << (c - 1)) + k - 1;
-            let b = acc
+            let b = core
                 .bucket(c, address as u32)
                 .map_or(Projective::IDENTITY, |b| projective(&b));
             assert!(
@@ -73,14 +73,14 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
     }
 
     let (m_log2, chains) = segments(c);
-    let reduce_cycles = acc.reduce(c, m_log2, chains);
+    let reduce_cycles = core.reduce(c, m_log2, chains);
     let m = 1usize << m_log2;
     let per_window = (1usize << (c - 1)) / m;
     let mut window_sums = Vec::new();
     for (w, got) in buckets.iter().enumerate() {
         let mut sums = Vec::new();
         for j in 0..per_window {
-            let (s, t) = acc.segment_sums(c, (w * per_window + j) as u32);
+            let (s, t) = core.segment_sums(c, (w * per_window + j) as u32);
             let (s, t) = (projective(&s), projective(&t));
             let lo = (j * m + 1).min(got.len());
             let hi = ((j + 1) * m + 1).min(got.len());
@@ -129,7 +129,7 @@ fn rng(what: &str) -> ChaCha8Rng {
 
 #[test]
 fn random_msms() {
-    let mut rng = rng("accumulate random");
+    let mut rng = rng("msm core random");
     for (n, c) in [(1, 4), (2, 2), (3, 8), (100, 5), (100, 8), (1000, 8)] {
         let bases = random_bases(&mut rng, n);
         let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
@@ -139,7 +139,7 @@ fn random_msms() {
 
 #[test]
 fn adversarial_msms() {
-    let mut rng = rng("accumulate adversarial");
+    let mut rng = rng("msm core adversarial");
     let n = 60;
     let bases = random_bases(&mut rng, n);
     let r_minus_1 = Fr::from(0u64) - Fr::from(1u64);

@@ -1,17 +1,17 @@
 // C shim over the Verilated MSM core of one lane: bucket accumulation and the segment
 // running sums.
-#include "Vmsm_accumulate.h"
+#include "Vmsm_core.h"
 #include "model.h"
 
-MODEL(msm_accumulate)
+MODEL(msm_core)
 
 extern "C" {
 // point: x then y (2 x 8 words); scalar: 8 words. Settles the outputs (eval) before returning.
-void msm_accumulate_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
+void msm_core_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
                         const uint32_t* point, const uint32_t* scalar, uint8_t read_enable,
                         uint32_t read_address, uint8_t reduce, uint8_t m_log2,
                         uint32_t last_chain) {
-    Vmsm_accumulate* t = MODEL_TOP(msm_accumulate, p);
+    Vmsm_core* t = MODEL_TOP(msm_core, p);
     t->c = c;
     t->start = start;
     t->point_valid = point_valid;
@@ -27,9 +27,9 @@ void msm_accumulate_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
 }
 
 // points: bucket, plain sum, triangle sum, each x, y, z (9 x 8 words).
-void msm_accumulate_get(void* p, uint8_t* point_ready, uint8_t* idle, uint8_t* bucket_current,
+void msm_core_get(void* p, uint8_t* point_ready, uint8_t* idle, uint8_t* bucket_current,
                         uint32_t* points, uint32_t* conflicts) {
-    Vmsm_accumulate* t = MODEL_TOP(msm_accumulate, p);
+    Vmsm_core* t = MODEL_TOP(msm_core, p);
     *point_ready = t->point_ready;
     *idle = t->idle;
     *bucket_current = t->bucket_current;

@@ -1,5 +1,6 @@
-//! The Verilated bucket accumulation (msm-hw `msm::accumulate`) behind a safe API: stream an
-//! MSM's points and scalars in, wait until it is idle, read the buckets.
+//! The Verilated MSM core of one lane (msm-hw `msm::core`) behind a safe API: stream an MSM's
+//! points and scalars in (`accumulate`), run the segment running sums (`reduce`), read the
+//! buckets and the segment sums.
 
 use std::ffi::c_void;
 
@@ -9,7 +10,7 @@ use crate::{from_words, to_words};
 
 extern "C" {
     #[allow(clippy::too_many_arguments)]
-    fn msm_accumulate_set(
+    fn msm_core_set(
         p: *mut c_void,
         c: u8,
         start: u8,
@@ -22,7 +23,7 @@ extern "C" {
         m_log2: u8,
         last_chain: u32,
     );
-    fn msm_accumulate_get(
+    fn msm_core_get(
         p: *mut c_void,
         point_ready: *mut u8,
         idle: *mut u8,
@@ -32,11 +33,11 @@ extern "C" {
     );
 }
 lifecycle!(
-    ACCUMULATE,
-    msm_accumulate_new,
-    msm_accumulate_free,
-    msm_accumulate_trace,
-    msm_accumulate_tick
+    MSM_CORE,
+    msm_core_new,
+    msm_core_free,
+    msm_core_trace,
+    msm_core_tick
 );
 
 /// Inputs of one clock.
@@ -64,7 +65,7 @@ struct Outputs {
 
 /// Cycle counts of one accumulation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AccumulateRun {
+pub struct Accumulation {
     /// Clocks from `start` until idle.
     pub cycles: u64,
     /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
@@ -72,19 +73,19 @@ pub struct AccumulateRun {
 }
 
 /// The Verilated accumulation block.
-pub struct Accumulate {
+pub struct MsmCore {
     model: Model,
 }
 
-impl Default for Accumulate {
+impl Default for MsmCore {
     fn default() -> Self {
-        Accumulate {
-            model: Model::new(&ACCUMULATE),
+        MsmCore {
+            model: Model::new(&MSM_CORE),
         }
     }
 }
 
-impl Accumulate {
+impl MsmCore {
     /// Sets the inputs, reads the settled outputs, clocks once.
     fn step(&mut self, i: &Inputs) -> Outputs {
         let (p, s) = i.point.unwrap_or((&[[0; 4]; 2], &[0; 4]));
@@ -99,7 +100,7 @@ impl Accumulate {
         // SAFETY: `m` is live while self is; the arrays have the word counts the shim copies
         // (16, 8 and 72); the scalar outputs are locals written once each.
         unsafe {
-            msm_accumulate_set(
+            msm_core_set(
                 m,
                 i.c as u8,
                 i.start.into(),
@@ -112,7 +113,7 @@ impl Accumulate {
                 m_log2 as u8,
                 chains - 1,
             );
-            msm_accumulate_get(
+            msm_core_get(
                 m,
                 &mut ready,
                 &mut idle,
@@ -137,7 +138,12 @@ impl Accumulate {
 
     /// Accumulates one MSM at window width c: `start`, every point streamed in (offered each
     /// clock until taken), then clocks until idle.
-    pub fn run(&mut self, c: u32, points: &[[[u64; 4]; 2]], scalars: &[[u64; 4]]) -> AccumulateRun {
+    pub fn accumulate(
+        &mut self,
+        c: u32,
+        points: &[[[u64; 4]; 2]],
+        scalars: &[[u64; 4]],
+    ) -> Accumulation {
         assert_eq!(points.len(), scalars.len());
         let begin = self.model.cycles();
         let before = self
@@ -163,7 +169,7 @@ impl Accumulate {
                 break;
             }
         }
-        AccumulateRun {
+        Accumulation {
             cycles: self.model.cycles() - begin,
             conflicts: out.conflicts - before,
         }
@@ -182,7 +188,7 @@ impl Accumulate {
         out.bucket_current.then_some(out.bucket)
     }
 
-    /// Runs the segment running sums after [`Accumulate::run`]: `chains` segments of
+    /// Runs the segment running sums after [`MsmCore::accumulate`]: `chains` segments of
     /// 2^m_log2 buckets over the bucket address space, chain q holding addresses
     /// [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last result).
     /// Returns the clocks taken.
