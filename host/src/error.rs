@@ -28,4 +28,6 @@ pub enum MsmError {
     },
     #[error("window c = {c} is outside {min}..={max}")]
     WindowOutOfRange { c: u32, min: u32, max: u32 },
+    #[error("the card did not finish: gave up after {cycles} clock cycles")]
+    CardTimeout { cycles: u64 },
 }

@@ -19,9 +19,11 @@ pub mod cpu;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod sim;
 pub mod workload;
 
 pub use backend::{MsmBackend, MsmReport};
 pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;
+pub use sim::SimBackend;

@@ -1,11 +1,11 @@
-//! The CPU and reference-model backends agree with arkworks through the host API, for a
-//! loaded key used many times and against prefixes.
+//! The CPU, reference-model and simulated-card backends agree with arkworks through the host
+//! API, for a loaded key used many times and against prefixes.
 
 use ark_bn254::{Fr, G1Projective};
 use ark_ec::VariableBaseMSM;
 use ark_ff::{One, Zero};
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend};
+use msm_host::{CpuBackend, ModelBackend, MsmBackend, SimBackend};
 
 #[test]
 fn key_loaded_once_many_msms_and_prefixes() {
@@ -14,7 +14,13 @@ fn key_loaded_once_many_msms_and_prefixes() {
     let mut cpu = CpuBackend::new();
     let mut model = ModelBackend::new(None).unwrap();
     let mut fixed = ModelBackend::new(Some(5)).unwrap();
-    for b in [&mut cpu as &mut dyn MsmBackend, &mut model, &mut fixed] {
+    let mut sim = SimBackend::new(None).unwrap();
+    for b in [
+        &mut cpu as &mut dyn MsmBackend,
+        &mut model,
+        &mut fixed,
+        &mut sim,
+    ] {
         b.load_bases(&bases).unwrap();
         assert_eq!(b.num_bases(), 300);
         for n in [1, 2, 3, 100, 257, 300] {
@@ -28,4 +34,16 @@ fn key_loaded_once_many_msms_and_prefixes() {
     let report = fixed.msm_report(&scalars).unwrap();
     assert_eq!(report.window, 5);
     assert!(report.adds.unwrap() > 0);
+}
+
+#[test]
+fn simulated_card_reports_its_cycles() {
+    let (bases, scalars) = random_inputs(64, msm_sim::seed::seed("sim report"));
+    let mut sim = SimBackend::new(Some(4)).unwrap();
+    sim.load_bases(&bases).unwrap();
+    let report = sim.msm_report(&scalars).unwrap();
+    assert_eq!(report.point, G1Projective::msm(&bases, &scalars).unwrap());
+    assert_eq!((report.window, report.lanes), (4, Some(1)));
+    let (adds, cycles) = (report.adds.unwrap(), report.cycles.unwrap());
+    assert!(adds > 0 && cycles >= adds, "{adds} adds in {cycles} cycles");
 }

@@ -1,7 +1,9 @@
 //! Every bad input returns its typed error, never a panic, and leaves the backend usable.
 
+use ark_bn254::G1Projective;
 use ark_bn254::{Fq, Fr, G1Affine};
 use ark_ec::AffineRepr;
+use ark_ec::VariableBaseMSM;
 use ark_ff::Zero;
 use ark_ff::{BigInt, PrimeField};
 use msm_host::input::{
@@ -9,7 +11,7 @@ use msm_host::input::{
     scalars_from_limbs,
 };
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmError};
+use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmError, SimBackend};
 use msm_sim::model::digits::SCALAR_MODULUS;
 use msm_sim::model::field::P;
 
@@ -17,6 +19,7 @@ fn backends() -> Vec<Box<dyn MsmBackend>> {
     vec![
         Box::new(CpuBackend::new()),
         Box::new(ModelBackend::new(None).unwrap()),
+        Box::new(SimBackend::new(None).unwrap()),
     ]
 }
 
@@ -90,6 +93,29 @@ fn window_out_of_range() {
             Err(MsmError::WindowOutOfRange { .. })
         ));
     }
+    // The simulated core's bucket memory holds c <= 8.
+    for c in [1, 9, 16] {
+        assert!(matches!(
+            SimBackend::new(Some(c)),
+            Err(MsmError::WindowOutOfRange { max: 8, .. })
+        ));
+    }
+}
+
+/// A card that does not finish in its budget is an error, and the next MSM still works.
+#[test]
+fn card_timeout_is_an_error_and_the_card_recovers() {
+    let (bases, scalars) = inputs(50);
+    let mut sim = SimBackend::new(Some(6)).unwrap();
+    sim.load_bases(&bases).unwrap();
+    sim.set_cycle_limit(100);
+    assert!(matches!(
+        sim.msm(&scalars),
+        Err(MsmError::CardTimeout { cycles: 101 })
+    ));
+    sim.set_cycle_limit(u64::MAX);
+    let want = G1Projective::msm(&bases, &scalars).unwrap();
+    assert_eq!(sim.msm(&scalars).unwrap(), want);
 }
 
 #[test]

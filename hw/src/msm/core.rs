@@ -104,6 +104,8 @@ pub struct MsmCore<const TAG: usize> {
     pub bucket_current: Signal<Out, Bit>,
     /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
     pub conflicts: Signal<Out, Bits<32>>,
+    /// Accumulation additions issued (one per non-zero digit), counted since power-up.
+    pub adds: Signal<Out, Bits<32>>,
     /// One clock, while idle after accumulation: run the segment running sums.
     pub reduce: Signal<In, Bit>,
     /// With `reduce`: segment length m = 2^m_log2 buckets.
@@ -145,6 +147,7 @@ pub struct MsmCore<const TAG: usize> {
     epoch: DFF<Bits<16>>,
     in_flight: DFF<Bits<16>>,
     conflict_count: DFF<Bits<32>>,
+    add_count: DFF<Bits<32>>,
     // The issued addition, waiting one clock for its bucket.
     s1_valid: DFF<Bit>,
     s1_negate: DFF<Bit>,
@@ -235,6 +238,8 @@ impl<const TAG: usize> Default for MsmCore<TAG> {
             epoch: Default::default(),
             in_flight: Default::default(),
             conflict_count: Default::default(),
+            add_count: Default::default(),
+            adds: Default::default(),
             s1_valid: Default::default(),
             s1_negate: Default::default(),
             s1_address: Default::default(),
@@ -275,6 +280,7 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             epoch,
             in_flight,
             conflict_count,
+            add_count,
             s1_valid,
             s1_negate,
             s1_address,
@@ -346,10 +352,11 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             self.issue.next = true;
             self.slicer.digit_ready.next = true;
         }
-        // A new digit whose bucket is busy: park it if there is room, else stall. (Behind an
-        // issuing head it just waits: parking it would fill the FIFO with free digits, and a
-        // full FIFO stalls on every busy one.)
-        if self.digit_add.val() & !self.issue.val() {
+        // A new digit whose bucket is busy: park it if there is room (alongside an issuing
+        // head: the FIFO's ports are separate), else stall. A free digit behind an issuing head
+        // just waits: parking it would fill the FIFO with free digits, and a full FIFO stalls
+        // on every busy one.
+        if self.digit_add.val() & !self.digit_free.val() {
             if !self.park.full.val() {
                 self.park.write.next = true;
                 self.slicer.digit_ready.next = true;
@@ -530,5 +537,9 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
         self.triangle_y.next = self.triangle.read_data.val().get_bits::<256>(256);
         self.triangle_z.next = self.triangle.read_data.val().get_bits::<256>(512);
         self.conflicts.next = self.conflict_count.q.val();
+        if self.issue.val() {
+            self.add_count.d.next = self.add_count.q.val() + 1;
+        }
+        self.adds.next = self.add_count.q.val();
     }
 }

@@ -28,7 +28,7 @@ void msm_core_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
 
 // points: bucket, plain sum, triangle sum, each x, y, z (9 x 8 words).
 void msm_core_get(void* p, uint8_t* point_ready, uint8_t* idle, uint8_t* bucket_current,
-                        uint32_t* points, uint32_t* conflicts) {
+                        uint32_t* points, uint32_t* conflicts, uint32_t* adds) {
     Vmsm_core* t = MODEL_TOP(msm_core, p);
     *point_ready = t->point_ready;
     *idle = t->idle;
@@ -38,5 +38,6 @@ void msm_core_get(void* p, uint8_t* point_ready, uint8_t* idle, uint8_t* bucket_
                                 &t->triangle_x, &t->triangle_y, &t->triangle_z};
     for (int i = 0; i < 9; i++) std::memcpy(points + 8 * i, outs[i]->data(), 32);
     *conflicts = t->conflicts;
+    *adds = t->adds;
 }
 }

@@ -11,7 +11,7 @@ pub mod slicer;
 
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{Coords, Lane, LaneOp};
-pub use msm_core::{Accumulation, MsmCore};
+pub use msm_core::{segment_plan, Accumulation, CoreMsm, MsmCore, Timeout};
 pub use slicer::{Digit, Slicer, SlicerStep};
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).

@@ -4,6 +4,10 @@
 
 use std::ffi::c_void;
 
+use msm_sim::model::digits::windows;
+use msm_sim::model::msm::{combine_windows, finish_window};
+use msm_sim::model::{Fq, Projective};
+
 use crate::lane::Coords;
 use crate::model::{lifecycle, Model};
 use crate::{from_words, to_words};
@@ -30,6 +34,7 @@ extern "C" {
         bucket_current: *mut u8,
         points: *mut u32,
         conflicts: *mut u32,
+        adds: *mut u32,
     );
 }
 lifecycle!(
@@ -61,6 +66,7 @@ struct Outputs {
     plain: Coords,
     triangle: Coords,
     conflicts: u32,
+    adds: u32,
 }
 
 /// Cycle counts of one accumulation.
@@ -70,17 +76,67 @@ pub struct Accumulation {
     pub cycles: u64,
     /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
     pub conflicts: u32,
+    /// Additions issued: one per non-zero digit.
+    pub adds: u64,
 }
 
-/// The Verilated accumulation block.
+/// A whole MSM on the core, finished on the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoreMsm {
+    pub point: Projective,
+    pub accumulation: Accumulation,
+    /// Clocks of the segment running sums.
+    pub reduction_cycles: u64,
+    /// Additions that matter: one per non-zero digit, two per bucket of each window.
+    pub adds: u64,
+}
+
+impl CoreMsm {
+    pub fn cycles(&self) -> u64 {
+        self.accumulation.cycles + self.reduction_cycles
+    }
+}
+
+/// The core did not finish within its clock budget (a hang in the RTL, or too small a budget).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    pub cycles: u64,
+}
+
+/// Segments of 2^m_log2 buckets over the W 2^(c-1) bucket addresses: the largest m that leaves
+/// at least L + 2 chains, so that the running sums keep the lane full. Returns (m_log2, chains).
+pub fn segment_plan(c: u32) -> (u32, u32) {
+    let total = (windows(c).len() as u32) << (c - 1);
+    let need = crate::FQ_LANE_LATENCY as u32 + 2;
+    let m_log2 = (0..c)
+        .rev()
+        .find(|&k| total >> k >= need)
+        .expect("every c has at least L + 2 bucket addresses in the test configuration");
+    (m_log2, total >> m_log2)
+}
+
+/// A coordinate triple as the model's point.
+pub fn projective(c: &Coords) -> Projective {
+    let f = |l: &[u64; 4]| Fq::from_montgomery(*l).expect("the core keeps coordinates below p");
+    Projective {
+        x: f(&c[0]),
+        y: f(&c[1]),
+        z: f(&c[2]),
+    }
+}
+
+/// The Verilated MSM core.
 pub struct MsmCore {
     model: Model,
+    /// Clocks any one call may take before it gives up.
+    limit: u64,
 }
 
 impl Default for MsmCore {
     fn default() -> Self {
         MsmCore {
             model: Model::new(&MSM_CORE),
+            limit: u64::MAX,
         }
     }
 }
@@ -93,8 +149,8 @@ impl MsmCore {
         point[..8].copy_from_slice(&to_words(&p[0]));
         point[8..].copy_from_slice(&to_words(&p[1]));
         let scalar = to_words(s);
-        let (mut ready, mut idle, mut current, mut points, mut conflicts) =
-            (0u8, 0u8, 0u8, [0u32; 72], 0u32);
+        let (mut ready, mut idle, mut current, mut points, mut conflicts, mut adds) =
+            (0u8, 0u8, 0u8, [0u32; 72], 0u32, 0u32);
         let (m_log2, chains) = i.reduce.unwrap_or((0, 1));
         let m = self.model.ptr();
         // SAFETY: `m` is live while self is; the arrays have the word counts the shim copies
@@ -120,6 +176,7 @@ impl MsmCore {
                 &mut current,
                 points.as_mut_ptr(),
                 &mut conflicts,
+                &mut adds,
             );
         }
         self.model.tick();
@@ -133,6 +190,7 @@ impl MsmCore {
             plain: point(1),
             triangle: point(2),
             conflicts,
+            adds,
         }
     }
 
@@ -143,16 +201,14 @@ impl MsmCore {
         c: u32,
         points: &[[[u64; 4]; 2]],
         scalars: &[[u64; 4]],
-    ) -> Accumulation {
+    ) -> Result<Accumulation, Timeout> {
         assert_eq!(points.len(), scalars.len());
         let begin = self.model.cycles();
-        let before = self
-            .step(&Inputs {
-                c,
-                start: true,
-                ..Default::default()
-            })
-            .conflicts;
+        let before = self.step(&Inputs {
+            c,
+            start: true,
+            ..Default::default()
+        });
         let mut next = 0;
         let mut out;
         loop {
@@ -168,11 +224,26 @@ impl MsmCore {
             if next == points.len() && out.idle && point.is_none() {
                 break;
             }
+            self.check_limit(begin)?;
         }
-        Accumulation {
+        Ok(Accumulation {
             cycles: self.model.cycles() - begin,
-            conflicts: out.conflicts - before,
+            conflicts: out.conflicts.wrapping_sub(before.conflicts),
+            adds: u64::from(out.adds.wrapping_sub(before.adds)),
+        })
+    }
+
+    /// Gives up (`Timeout`) when one call takes more than `limit` clocks.
+    pub fn set_cycle_limit(&mut self, limit: u64) {
+        self.limit = limit;
+    }
+
+    fn check_limit(&self, begin: u64) -> Result<(), Timeout> {
+        let cycles = self.model.cycles() - begin;
+        if cycles > self.limit {
+            return Err(Timeout { cycles });
         }
+        Ok(())
     }
 
     /// Bucket `address` (window * 2^(c-1) + |d| - 1) after a run; `None` if the MSM left it
@@ -192,7 +263,7 @@ impl MsmCore {
     /// 2^m_log2 buckets over the bucket address space, chain q holding addresses
     /// [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last result).
     /// Returns the clocks taken.
-    pub fn reduce(&mut self, c: u32, m_log2: u32, chains: u32) -> u64 {
+    pub fn reduce(&mut self, c: u32, m_log2: u32, chains: u32) -> Result<u64, Timeout> {
         assert!(
             chains as usize >= crate::FQ_LANE_LATENCY + 2,
             "{chains} chains cannot cover the lane's latency"
@@ -209,8 +280,42 @@ impl MsmCore {
                 ..Default::default()
             })
             .idle
-        {}
-        self.model.cycles() - begin
+        {
+            self.check_limit(begin)?;
+        }
+        Ok(self.model.cycles() - begin)
+    }
+
+    /// sum_i scalars[i] (x_i, y_i) at window width c: accumulation and the segment running
+    /// sums on the core ([`segment_plan`]); each window finished and the windows combined on
+    /// the host (`msm_sim::model::msm`).
+    pub fn msm(
+        &mut self,
+        c: u32,
+        points: &[[[u64; 4]; 2]],
+        scalars: &[[u64; 4]],
+    ) -> Result<CoreMsm, Timeout> {
+        let accumulation = self.accumulate(c, points, scalars)?;
+        let (m_log2, chains) = segment_plan(c);
+        let reduction_cycles = self.reduce(c, m_log2, chains)?;
+        let per_window = (1u32 << (c - 1)) >> m_log2;
+        let wins = windows(c);
+        let mut window_sums = Vec::with_capacity(wins.len());
+        for w in 0..wins.len() as u32 {
+            let sums: Vec<_> = (0..per_window)
+                .map(|j| {
+                    let (s, t) = self.segment_sums(c, w * per_window + j);
+                    (projective(&s), projective(&t))
+                })
+                .collect();
+            window_sums.push(finish_window(&sums, 1 << m_log2).0);
+        }
+        Ok(CoreMsm {
+            point: combine_windows(&window_sums, &wins).0,
+            accumulation,
+            reduction_cycles,
+            adds: accumulation.adds + wins.iter().map(|w| 2 * w.buckets() as u64).sum::<u64>(),
+        })
     }
 
     /// Chain q's plain sum S_q and triangle sum T_q (sum of k B_k, k = 1..m) after a reduction.

@@ -9,19 +9,14 @@ use ark_ff::{BigInt, PrimeField};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
 use msm_sim::model::digits::windows;
 use msm_sim::model::msm::{accumulate, combine_windows, finish_window, segment_sums};
-use msm_sim::model::{Fq, Projective};
-use msm_verilator::MsmCore;
+use msm_sim::model::Projective;
+use msm_verilator::{segment_plan, MsmCore};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// The RTL's point, which must be a point: the identity as (0 : Y : 0), Y != 0, or on the curve.
 fn projective(c: &[[u64; 4]; 3]) -> Projective {
-    let f = |l: &[u64; 4]| Fq::from_montgomery(*l).unwrap();
-    let p = Projective {
-        x: f(&c[0]),
-        y: f(&c[1]),
-        z: f(&c[2]),
-    };
+    let p = msm_verilator::msm_core::projective(c);
     match p.to_affine() {
         None => assert!(p.x.is_zero() && !p.y.is_zero(), "not a point: {p:?}"),
         Some(a) => assert!(a.is_on_curve(), "not on the curve: {p:?}"),
@@ -29,22 +24,10 @@ fn projective(c: &[[u64; 4]; 3]) -> Projective {
     p
 }
 
-/// Segments of 2^m_log2 buckets over the W 2^(c-1) bucket addresses: the largest m that still
-/// leaves L + 2 chains, so that the running sums keep the lane full.
-fn segments(c: u32) -> (u32, u32) {
-    let total = (windows(c).len() as u32) << (c - 1);
-    let need = msm_verilator::FQ_LANE_LATENCY as u32 + 2;
-    let m_log2 = (0..c)
-        .rev()
-        .find(|&k| total >> k >= need)
-        .expect("enough buckets");
-    (m_log2, total >> m_log2)
-}
-
 /// Runs the MSM on the Verilated core (accumulation, then the segment running sums) and checks
 /// the buckets and segment sums against the model and the MSM, finished on the host, against
-/// arkworks. Returns the cycles.
-fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
+/// arkworks. Returns the cycles and the adds that matter (accumulation, and two per bucket).
+fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> (u64, u64) {
     let model_bases: Vec<_> = bases.iter().map(|b| affine_from_ark(b).unwrap()).collect();
     let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
     let points: Vec<[[u64; 4]; 2]> = model_bases
@@ -52,8 +35,9 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
         .map(|b| [b.x.montgomery(), b.y.montgomery()])
         .collect();
     let mut core = MsmCore::default();
-    let run = core.accumulate(c, &points, &limbs);
+    let run = core.accumulate(c, &points, &limbs).unwrap();
     let (want, adds) = accumulate(&model_bases, &limbs, c);
+    assert_eq!(run.adds, adds, "{what}: one add per non-zero digit");
     let mut buckets = Vec::new();
     for (w, win) in windows(c).iter().enumerate() {
         let mut got = vec![Projective::IDENTITY];
@@ -72,8 +56,8 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
         buckets.push(got);
     }
 
-    let (m_log2, chains) = segments(c);
-    let reduce_cycles = core.reduce(c, m_log2, chains);
+    let (m_log2, chains) = segment_plan(c);
+    let reduce_cycles = core.reduce(c, m_log2, chains).unwrap();
     let m = 1usize << m_log2;
     let per_window = (1usize << (c - 1)) / m;
     let mut window_sums = Vec::new();
@@ -110,7 +94,7 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> u64 {
         reduce_cycles,
         (adds + reduction) as f64 / cycles as f64,
     );
-    cycles
+    (cycles, adds + reduction)
 }
 
 fn random_bases(rng: &mut ChaCha8Rng, n: usize) -> Vec<G1Affine> {
@@ -130,7 +114,15 @@ fn rng(what: &str) -> ChaCha8Rng {
 #[test]
 fn random_msms() {
     let mut rng = rng("msm core random");
-    for (n, c) in [(1, 4), (2, 2), (3, 8), (100, 5), (100, 8), (1000, 8)] {
+    for (n, c) in [
+        (1, 4),
+        (2, 2),
+        (3, 8),
+        (100, 5),
+        (100, 8),
+        (1000, 7),
+        (4096, 8),
+    ] {
         let bases = random_bases(&mut rng, n);
         let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
         check(&bases, &scalars, c, "random");
@@ -163,4 +155,18 @@ fn adversarial_msms() {
         3,
         "edge scalars",
     );
+}
+
+/// The acceptance figure: uniform random scalars, N = 2^14, c = 8 (the test configuration's
+/// c_max): adds / cycles, reduction included, at least 0.95.
+#[test]
+#[ignore = "2 min in Verilator: `make test-long`"]
+fn efficiency_at_2_14() {
+    let mut rng = rng("msm core efficiency");
+    let n = 1 << 14;
+    let bases = random_bases(&mut rng, n);
+    let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
+    let (cycles, adds) = check(&bases, &scalars, 8, "efficiency");
+    let efficiency = adds as f64 / cycles as f64;
+    assert!(efficiency >= 0.95, "efficiency {efficiency:.3}");
 }

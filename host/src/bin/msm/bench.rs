@@ -5,14 +5,14 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmReport};
+use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmReport, SimBackend};
 use serde_json::json;
 
 use crate::List;
 
 #[derive(ClapArgs)]
 pub struct Args {
-    /// Backends, comma separated: cpu, model.
+    /// Backends, comma separated: cpu, model, sim (the generated RTL in Verilator).
     #[arg(long, default_value = "cpu", value_delimiter = ',')]
     backend: Vec<String>,
     /// log2 of the number of points: `10..16`, `12`, `10,14`.
@@ -24,7 +24,7 @@ pub struct Args {
     /// Seed of the random inputs (printed; a fresh one by default).
     #[arg(long)]
     seed: Option<u64>,
-    /// Fixed window width for backends that take one (model); default: chosen per size.
+    /// Fixed window width for backends that take one (model, sim); default: chosen per size.
     #[arg(long)]
     window: Option<u32>,
     /// Clock for projected latencies of backends that count cycles (a projection).
@@ -41,7 +41,10 @@ fn make_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, 
         "model" => Ok(Box::new(
             ModelBackend::new(window).map_err(|e| e.to_string())?,
         )),
-        other => Err(format!("unknown backend {other:?} (cpu, model)")),
+        "sim" => Ok(Box::new(
+            SimBackend::new(window).map_err(|e| e.to_string())?,
+        )),
+        other => Err(format!("unknown backend {other:?} (cpu, model, sim)")),
     }
 }
 
