@@ -12,10 +12,10 @@ VENV  := .venv
 CONFIG ?= sim
 
 help:
-	@echo "make demo       small MSMs on CPU and reference model, checked; model projections"
+	@echo "make demo       small MSMs on CPU, reference model and the simulated core (RTL in Verilator), checked; projections"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
-	@echo "make test-long  longer randomized runs (larger MSMs, more seeds)"
-	@echo "make bench      criterion CPU bench 2^10..2^16, bench table, model table"
+	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency)"
+	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and sim tables (sim 2^16: ~10 min), model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
@@ -34,6 +34,8 @@ build: deps
 demo: build
 	@echo "== one workload on the CPU backend and the bit-exact reference model (results must agree)"
 	$(MSM) bench --backend cpu,model --log-size 8..12 --repeats 1
+	@echo "== the generated RTL of the MSM core in Verilator (one lane, c <= 8), checked against the CPU: cycles measured, latency projected at 250 MHz"
+	$(MSM) bench --backend cpu,sim --log-size 8..10 --repeats 1
 	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
 	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200
 
@@ -73,6 +75,7 @@ bench: build
 	$(CARGO) run --release -p msm-verilator --example speed
 	$(CARGO) bench -p msm-host --bench cpu
 	$(MSM) bench --backend cpu --log-size 10..16
+	$(MSM) bench --backend sim --log-size 12,14,16 --repeats 1
 	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200
 
 clean:

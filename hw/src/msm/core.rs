@@ -102,7 +102,7 @@ pub struct MsmCore<const TAG: usize> {
     pub bucket_z: Signal<Out, Bits<256>>,
     /// The bucket read belongs to this MSM (else it is empty: the identity).
     pub bucket_current: Signal<Out, Bit>,
-    /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
+    /// Clocks with a queued digit whose bucket is busy (it parks, or waits for FIFO room).
     pub conflicts: Signal<Out, Bits<32>>,
     /// Accumulation additions issued (one per non-zero digit), counted since power-up.
     pub adds: Signal<Out, Bits<32>>,
@@ -167,7 +167,25 @@ pub struct MsmCore<const TAG: usize> {
     head_address: Signal<Local, Bits<ADDRESS_BITS>>,
     head_free: Signal<Local, Bit>,
     digit_add: Signal<Local, Bit>,
-    digit_free: Signal<Local, Bit>,
+    // The digit queue: A (older) and B, each a digit and its point.
+    a_valid: DFF<Bit>,
+    a_negate: DFF<Bit>,
+    a_address: DFF<Bits<ADDRESS_BITS>>,
+    a_x: DFF<Bits<256>>,
+    a_y: DFF<Bits<256>>,
+    b_valid: DFF<Bit>,
+    b_negate: DFF<Bit>,
+    b_address: DFF<Bits<ADDRESS_BITS>>,
+    b_x: DFF<Bits<256>>,
+    b_y: DFF<Bits<256>>,
+    a_free: Signal<Local, Bit>,
+    b_free: Signal<Local, Bit>,
+    issue_a: Signal<Local, Bit>,
+    issue_b: Signal<Local, Bit>,
+    park_a: Signal<Local, Bit>,
+    park_b: Signal<Local, Bit>,
+    stay_a: Signal<Local, Bit>,
+    stay_b: Signal<Local, Bit>,
     issue: Signal<Local, Bit>,
     issue_head: Signal<Local, Bit>,
     issue_address: Signal<Local, Bits<ADDRESS_BITS>>,
@@ -258,7 +276,24 @@ impl<const TAG: usize> Default for MsmCore<TAG> {
             head_address: Default::default(),
             head_free: Default::default(),
             digit_add: Default::default(),
-            digit_free: Default::default(),
+            a_valid: Default::default(),
+            a_negate: Default::default(),
+            a_address: Default::default(),
+            a_x: Default::default(),
+            a_y: Default::default(),
+            b_valid: Default::default(),
+            b_negate: Default::default(),
+            b_address: Default::default(),
+            b_x: Default::default(),
+            b_y: Default::default(),
+            a_free: Default::default(),
+            b_free: Default::default(),
+            issue_a: Default::default(),
+            issue_b: Default::default(),
+            park_a: Default::default(),
+            park_b: Default::default(),
+            stay_a: Default::default(),
+            stay_b: Default::default(),
             issue: Default::default(),
             issue_head: Default::default(),
             issue_address: Default::default(),
@@ -296,7 +331,17 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             red_last,
             s1_reduce,
             s1_phase,
-            s1_first
+            s1_first,
+            a_valid,
+            a_negate,
+            a_address,
+            a_x,
+            a_y,
+            b_valid,
+            b_negate,
+            b_address,
+            b_x,
+            b_y
         );
         clock!(self, clock, slicer, lane, park);
         self.ram.read_clock.next = self.clock.val();
@@ -316,52 +361,96 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             self.base_y.d.next = self.y.val();
         }
 
-        // Candidates: the parked head and the new digit, each addable if its bucket is free.
+        // The new digit's bucket address; zero digits add nothing and are dropped here.
         self.digit_address.next = (bit_cast::<ADDRESS_BITS, 8>(self.slicer.window.val())
             << bit_cast::<ADDRESS_BITS, 5>(self.c.val() - self.one5.val()))
             + bit_cast::<ADDRESS_BITS, MAGNITUDE_BITS>(
                 self.slicer.magnitude.val() - self.one_bit.val(),
             );
+        self.digit_add.next = self.slicer.digit_valid.val() & (self.slicer.magnitude.val() != 0);
+
+        // Candidates: the parked head, then the digit queue's A and B (A older), each addable
+        // if its bucket is free. One issues: the head, else A, else B. One busy entry of the
+        // queue parks (A first) if the FIFO has room, alongside the issue: with two queued
+        // digits a busy one costs no issue slot.
         self.head_address.next = self.park.data_out.val().get_bits::<ADDRESS_BITS>(0);
         self.head_free.next =
             !self.park.empty.val() & !self.busy.q.val().get_bit(self.head_address.val().index());
-        self.digit_add.next = self.slicer.digit_valid.val() & (self.slicer.magnitude.val() != 0);
-        self.digit_free.next = !self.busy.q.val().get_bit(self.digit_address.val().index());
-
-        // The head first; a zero digit always leaves (it adds nothing).
-        self.issue.next = false;
-        self.issue_head.next = false;
-        self.issue_address.next = self.digit_address.val();
-        self.park.read.next = false;
-        self.park.write.next = false;
-        self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.digit_address.val())
-            | (bit_cast::<PARKED_BITS, 256>(self.base_x.q.val()) << self.shift_x.val())
-            | (bit_cast::<PARKED_BITS, 256>(self.base_y.q.val())
+        self.a_free.next = !self.busy.q.val().get_bit(self.a_address.q.val().index());
+        self.b_free.next = !self.busy.q.val().get_bit(self.b_address.q.val().index());
+        self.issue_head.next = self.head_free.val();
+        self.issue_a.next = !self.head_free.val() & self.a_valid.q.val() & self.a_free.val();
+        self.issue_b.next = !self.head_free.val()
+            & self.a_valid.q.val()
+            & !self.a_free.val()
+            & self.b_valid.q.val()
+            & self.b_free.val();
+        self.park_a.next = self.a_valid.q.val() & !self.a_free.val() & !self.park.full.val();
+        self.park_b.next =
+            self.b_valid.q.val() & !self.b_free.val() & !self.park_a.val() & !self.park.full.val();
+        self.issue.next = self.issue_head.val() | self.issue_a.val() | self.issue_b.val();
+        self.issue_address.next = self.head_address.val();
+        if self.issue_a.val() {
+            self.issue_address.next = self.a_address.q.val();
+        }
+        if self.issue_b.val() {
+            self.issue_address.next = self.b_address.q.val();
+        }
+        self.park.read.next = self.issue_head.val();
+        self.park.write.next = self.park_a.val() | self.park_b.val();
+        self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.a_address.q.val())
+            | (bit_cast::<PARKED_BITS, 256>(self.a_x.q.val()) << self.shift_x.val())
+            | (bit_cast::<PARKED_BITS, 256>(self.a_y.q.val())
                 << (self.shift_x.val() + self.shift_y.val()));
+        if self.park_b.val() {
+            self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.b_address.q.val())
+                | (bit_cast::<PARKED_BITS, 256>(self.b_x.q.val()) << self.shift_x.val())
+                | (bit_cast::<PARKED_BITS, 256>(self.b_y.q.val())
+                    << (self.shift_x.val() + self.shift_y.val()));
+        }
         self.park.data_in.next = self.parked.val();
-        if self.slicer.negative.val() {
+        if (self.park_a.val() & self.a_negate.q.val()) | (self.park_b.val() & self.b_negate.q.val())
+        {
             self.park.data_in.next = self.parked.val() | self.negate_flag.val();
         }
-        self.slicer.digit_ready.next = !self.digit_add.val();
-        if self.head_free.val() {
-            self.issue.next = true;
-            self.issue_head.next = true;
-            self.issue_address.next = self.head_address.val();
-            self.park.read.next = true;
-        } else if self.digit_add.val() & self.digit_free.val() {
-            self.issue.next = true;
-            self.slicer.digit_ready.next = true;
-        }
-        // A new digit whose bucket is busy: park it if there is room (alongside an issuing
-        // head: the FIFO's ports are separate), else stall. A free digit behind an issuing head
-        // just waits: parking it would fill the FIFO with free digits, and a full FIFO stalls
-        // on every busy one.
-        if self.digit_add.val() & !self.digit_free.val() {
-            if !self.park.full.val() {
-                self.park.write.next = true;
-                self.slicer.digit_ready.next = true;
-            }
+        if (self.a_valid.q.val() & !self.a_free.val()) | (self.b_valid.q.val() & !self.b_free.val())
+        {
             self.conflict_count.d.next = self.conflict_count.q.val() + 1;
+        }
+
+        // The queue moves up past the entries that left; the new digit joins if there is room.
+        self.stay_a.next = self.a_valid.q.val() & !self.issue_a.val() & !self.park_a.val();
+        self.stay_b.next = self.b_valid.q.val() & !self.issue_b.val() & !self.park_b.val();
+        self.slicer.digit_ready.next =
+            !(self.stay_a.val() & self.stay_b.val()) | !self.digit_add.val();
+        self.a_valid.d.next = self.stay_a.val() | self.stay_b.val() | self.digit_add.val();
+        self.b_valid.d.next = (self.stay_a.val() & self.stay_b.val())
+            | ((self.stay_a.val() | self.stay_b.val()) & self.digit_add.val());
+        // A' = A if it stays, else B if it stays, else the digit; B' = the next of those.
+        self.a_address.d.next = self.digit_address.val();
+        self.a_negate.d.next = self.slicer.negative.val();
+        self.a_x.d.next = self.base_x.q.val();
+        self.a_y.d.next = self.base_y.q.val();
+        self.b_address.d.next = self.digit_address.val();
+        self.b_negate.d.next = self.slicer.negative.val();
+        self.b_x.d.next = self.base_x.q.val();
+        self.b_y.d.next = self.base_y.q.val();
+        if self.stay_a.val() {
+            self.a_address.d.next = self.a_address.q.val();
+            self.a_negate.d.next = self.a_negate.q.val();
+            self.a_x.d.next = self.a_x.q.val();
+            self.a_y.d.next = self.a_y.q.val();
+        } else if self.stay_b.val() {
+            self.a_address.d.next = self.b_address.q.val();
+            self.a_negate.d.next = self.b_negate.q.val();
+            self.a_x.d.next = self.b_x.q.val();
+            self.a_y.d.next = self.b_y.q.val();
+        }
+        if self.stay_a.val() & self.stay_b.val() {
+            self.b_address.d.next = self.b_address.q.val();
+            self.b_negate.d.next = self.b_negate.q.val();
+            self.b_x.d.next = self.b_x.q.val();
+            self.b_y.d.next = self.b_y.q.val();
         }
 
         // Issue: read the bucket, mark it busy; next clock the lane gets bucket and point.
@@ -417,9 +506,14 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
         if self.reducing.q.val() {
             self.s1_address.d.next = self.red_chain.q.val();
         }
-        self.s1_negate.d.next = self.slicer.negative.val();
-        self.s1_x.d.next = self.base_x.q.val();
-        self.s1_y.d.next = self.base_y.q.val();
+        self.s1_negate.d.next = self.a_negate.q.val();
+        self.s1_x.d.next = self.a_x.q.val();
+        self.s1_y.d.next = self.a_y.q.val();
+        if self.issue_b.val() {
+            self.s1_negate.d.next = self.b_negate.q.val();
+            self.s1_x.d.next = self.b_x.q.val();
+            self.s1_y.d.next = self.b_y.q.val();
+        }
         if self.issue_head.val() {
             // Fields at ADDRESS_BITS = 12 (index arguments are emitted as written).
             self.s1_negate.d.next = self.park.data_out.val().get_bit(12);
@@ -522,6 +616,7 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             self.reduce_mode.d.next = false;
         }
         self.idle.next = !self.slicer.digit_valid.val()
+            & !self.a_valid.q.val()
             & self.park.empty.val()
             & !self.s1_valid.q.val()
             & (self.in_flight.q.val() == 0)
