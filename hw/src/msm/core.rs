@@ -32,6 +32,7 @@ use rust_hdl::prelude::*;
 
 use super::slicer::{Slicer, MAGNITUDE_BITS};
 use crate::field::limbs_to_bits;
+use crate::point::lane::FqLane;
 
 /// Bucket address bits: W(8) 2^7 = 4096 entries (test configuration).
 pub const ADDRESS_BITS: usize = 12;
@@ -39,46 +40,6 @@ pub const ADDRESS_BITS: usize = 12;
 pub const ENTRY_BITS: usize = 3 * 256 + 16;
 /// A parked addition: address, sign, x, y.
 pub const PARKED_BITS: usize = ADDRESS_BITS + 1 + 512;
-
-/// The adder lane (`fq_lane`, generated in the same file), by reference.
-#[derive(LogicBlock, Default)]
-pub struct LaneRef<const TAG: usize> {
-    pub clock: Signal<In, Clock>,
-    pub valid_in: Signal<In, Bit>,
-    pub negate: Signal<In, Bit>,
-    pub tag_in: Signal<In, Bits<TAG>>,
-    pub x1: Signal<In, Bits<256>>,
-    pub y1: Signal<In, Bits<256>>,
-    pub z1: Signal<In, Bits<256>>,
-    pub x2: Signal<In, Bits<256>>,
-    pub y2: Signal<In, Bits<256>>,
-    pub z2: Signal<In, Bits<256>>,
-    pub valid_out: Signal<Out, Bit>,
-    pub tag_out: Signal<Out, Bits<TAG>>,
-    pub x3: Signal<Out, Bits<256>>,
-    pub y3: Signal<Out, Bits<256>>,
-    pub z3: Signal<Out, Bits<256>>,
-}
-
-impl<const TAG: usize> Logic for LaneRef<TAG> {
-    /// The lane's behaviour is its own module's (simulated in Verilator).
-    fn update(&mut self) {}
-
-    fn connect(&mut self) {
-        self.valid_out.connect();
-        self.tag_out.connect();
-        self.x3.connect();
-        self.y3.connect();
-        self.z3.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Blackbox(BlackBox {
-            code: String::new(),
-            name: "fq_lane".into(),
-        })
-    }
-}
 
 #[derive(LogicBlock)]
 pub struct MsmCore<const TAG: usize> {
@@ -121,7 +82,8 @@ pub struct MsmCore<const TAG: usize> {
     pub triangle_y: Signal<Out, Bits<256>>,
     pub triangle_z: Signal<Out, Bits<256>>,
     slicer: Slicer,
-    lane: LaneRef<TAG>,
+    /// The adder lane (`fq_lane`, generated in the same file), by reference.
+    lane: FqLane<TAG>,
     ram: RAM<Bits<ENTRY_BITS>, ADDRESS_BITS>,
     plain: RAM<Bits<768>, ADDRESS_BITS>,
     triangle: RAM<Bits<768>, ADDRESS_BITS>,
@@ -221,7 +183,7 @@ impl<const TAG: usize> Default for MsmCore<TAG> {
             bucket_current: Default::default(),
             conflicts: Default::default(),
             slicer: Default::default(),
-            lane: Default::default(),
+            lane: FqLane::reference(),
             ram: Default::default(),
             plain: Default::default(),
             triangle: Default::default(),

@@ -89,7 +89,8 @@ pub struct FqLane<const TAG: usize> {
     pub z3: Signal<Out, Bits<256>>,
     mul: Vec<MulRef<TAG>>,
     add_sub: Vec<AddSubRef<TAG>>,
-    body: String,
+    /// The generated body; `None` for a reference to the `fq_lane` module from a parent.
+    body: Option<String>,
 }
 
 /// Verilog names of the program's inputs ([`Val::In`] order).
@@ -185,6 +186,17 @@ impl<const TAG: usize> FqLane<TAG> {
         let schedule = asap(&program, UnitLatency::of(cfg));
         let (muls, add_subs) = program.units();
         FqLane {
+            mul: (0..muls).map(|_| Default::default()).collect(),
+            add_sub: (0..add_subs).map(|_| Default::default()).collect(),
+            body: Some(body(&program, &schedule, TAG)),
+            ..Self::reference()
+        }
+    }
+
+    /// An instance of the `fq_lane` module generated on its own (by [`FqLane::new`]), for a
+    /// parent block: the same ports, no body.
+    pub fn reference() -> Self {
+        FqLane {
             clock: Default::default(),
             valid_in: Default::default(),
             negate: Default::default(),
@@ -200,9 +212,9 @@ impl<const TAG: usize> FqLane<TAG> {
             x3: Default::default(),
             y3: Default::default(),
             z3: Default::default(),
-            mul: (0..muls).map(|_| Default::default()).collect(),
-            add_sub: (0..add_subs).map(|_| Default::default()).collect(),
-            body: body(&program, &schedule, TAG),
+            mul: Vec::new(),
+            add_sub: Vec::new(),
+            body: None,
         }
     }
 }
@@ -288,7 +300,13 @@ impl<const TAG: usize> Logic for FqLane<TAG> {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(self.body.clone())
+        match &self.body {
+            Some(body) => Verilog::Custom(body.clone()),
+            None => Verilog::Blackbox(BlackBox {
+                code: String::new(),
+                name: "fq_lane".into(),
+            }),
+        }
     }
 }
 
