@@ -97,3 +97,12 @@ pub fn check_scalars(loaded: usize, scalars: &[Fr]) -> Result<(), MsmError> {
     }
     Ok(())
 }
+
+/// A fixed window width must lie in 2..=`max` (the backend's largest c).
+pub fn check_window(window: Option<u32>, max: u32) -> Result<(), MsmError> {
+    let min = *msm_sim::model::digits::WINDOW_RANGE.start();
+    match window {
+        Some(c) if !(min..=max).contains(&c) => Err(MsmError::WindowOutOfRange { c, min, max }),
+        _ => Ok(()),
+    }
+}

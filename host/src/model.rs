@@ -8,7 +8,7 @@ use msm_sim::model::digits::{buckets_per_window, WINDOW_RANGE};
 use msm_sim::model::msm::{choose_window, msm};
 use msm_sim::model::Affine;
 
-use crate::backend::{check_bases, check_scalars, MsmBackend, MsmReport};
+use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmReport};
 use crate::error::MsmError;
 
 pub struct ModelBackend {
@@ -20,15 +20,7 @@ pub struct ModelBackend {
 impl ModelBackend {
     /// `window`: a fixed c in 2..=16, or `None` to pick the c with the fewest adds per MSM.
     pub fn new(window: Option<u32>) -> Result<Self, MsmError> {
-        if let Some(c) = window {
-            if !WINDOW_RANGE.contains(&c) {
-                return Err(MsmError::WindowOutOfRange {
-                    c,
-                    min: *WINDOW_RANGE.start(),
-                    max: *WINDOW_RANGE.end(),
-                });
-            }
-        }
+        check_window(window, *WINDOW_RANGE.end())?;
         Ok(Self {
             bases: Vec::new(),
             window,

@@ -5,11 +5,10 @@
 
 use ark_bn254::{Fr, G1Affine};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::digits::WINDOW_RANGE;
 use msm_sim::model::msm::choose_window;
 use msm_verilator::MsmCore;
 
-use crate::backend::{check_bases, check_scalars, MsmBackend, MsmReport};
+use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmReport};
 use crate::error::MsmError;
 
 /// Largest window the simulated core's bucket memory holds (the test configuration's c_max).
@@ -26,15 +25,7 @@ pub struct SimBackend {
 impl SimBackend {
     /// `window`: a fixed c in 2..=8, or `None` to pick the c with the fewest adds per MSM.
     pub fn new(window: Option<u32>) -> Result<Self, MsmError> {
-        if let Some(c) = window {
-            if !(*WINDOW_RANGE.start()..=SIM_C_MAX).contains(&c) {
-                return Err(MsmError::WindowOutOfRange {
-                    c,
-                    min: *WINDOW_RANGE.start(),
-                    max: SIM_C_MAX,
-                });
-            }
-        }
+        check_window(window, SIM_C_MAX)?;
         Ok(Self {
             core: MsmCore::default(),
             bases: Vec::new(),
