@@ -20,7 +20,8 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod sim;
-pub mod workload;
+/// Seeded random inputs (`msm_sim::workload`).
+pub use msm_sim::workload;
 
 pub use backend::{MsmBackend, MsmReport};
 pub use cpu::CpuBackend;

@@ -3,6 +3,8 @@
 use std::ffi::c_void;
 use std::path::Path;
 
+use msm_sim::model::{Fq, Projective};
+
 use crate::model::{lifecycle, Model};
 use crate::{from_words, to_words};
 
@@ -14,6 +16,21 @@ lifecycle!(LANE, fq_lane_new, fq_lane_free, fq_lane_trace, fq_lane_tick);
 
 /// Projective coordinates (X, Y, Z), Montgomery-form limbs below p.
 pub type Coords = [[u64; 4]; 3];
+
+/// The model's point as coordinates.
+pub fn coords(p: &Projective) -> Coords {
+    [p.x.montgomery(), p.y.montgomery(), p.z.montgomery()]
+}
+
+/// Coordinates (as the RTL outputs them) as the model's point.
+pub fn projective(c: &Coords) -> Projective {
+    let f = |l: &[u64; 4]| Fq::from_montgomery(*l).expect("the RTL keeps coordinates below p");
+    Projective {
+        x: f(&c[0]),
+        y: f(&c[1]),
+        z: f(&c[2]),
+    }
+}
 
 /// One addition: `p` + (`q` with Y negated if `negate`). A mixed addition has q's Z = 1 in
 /// Montgomery form.

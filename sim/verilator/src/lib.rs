@@ -10,7 +10,7 @@ pub mod msm_core;
 pub mod slicer;
 
 pub use field_unit::{FieldOp, FieldUnit};
-pub use lane::{Coords, Lane, LaneOp};
+pub use lane::{coords, projective, Coords, Lane, LaneOp};
 pub use msm_core::{segment_plan, Accumulation, CoreMsm, MsmCore, Timeout};
 pub use slicer::{Digit, Slicer, SlicerStep};
 

@@ -6,9 +6,9 @@ use std::ffi::c_void;
 
 use msm_sim::model::digits::windows;
 use msm_sim::model::msm::{combine_windows, finish_window};
-use msm_sim::model::{Fq, Projective};
+use msm_sim::model::Projective;
 
-use crate::lane::Coords;
+use crate::lane::{projective, Coords};
 use crate::model::{lifecycle, Model};
 use crate::{from_words, to_words};
 
@@ -113,16 +113,6 @@ pub fn segment_plan(c: u32) -> (u32, u32) {
         .find(|&k| total >> k >= need)
         .expect("every c has at least L + 2 bucket addresses in the test configuration");
     (m_log2, total >> m_log2)
-}
-
-/// A coordinate triple as the model's point.
-pub fn projective(c: &Coords) -> Projective {
-    let f = |l: &[u64; 4]| Fq::from_montgomery(*l).expect("the core keeps coordinates below p");
-    Projective {
-        x: f(&c[0]),
-        y: f(&c[1]),
-        z: f(&c[2]),
-    }
 }
 
 /// The Verilated MSM core.
@@ -249,14 +239,20 @@ impl MsmCore {
     /// Bucket `address` (window * 2^(c-1) + |d| - 1) after a run; `None` if the MSM left it
     /// empty.
     pub fn bucket(&mut self, c: u32, address: u32) -> Option<Coords> {
+        let out = self.read(c, address);
+        out.bucket_current.then_some(out.bucket)
+    }
+
+    /// Reads entry `address` of the bucket RAM and of the segment-sum RAMs (one clock to
+    /// present the address, the data the next).
+    fn read(&mut self, c: u32, address: u32) -> Outputs {
         let read = Inputs {
             c,
             read: Some(address),
             ..Default::default()
         };
         self.step(&read);
-        let out = self.step(&read);
-        out.bucket_current.then_some(out.bucket)
+        self.step(&read)
     }
 
     /// Runs the segment running sums after [`MsmCore::accumulate`]: `chains` segments of
@@ -320,13 +316,7 @@ impl MsmCore {
 
     /// Chain q's plain sum S_q and triangle sum T_q (sum of k B_k, k = 1..m) after a reduction.
     pub fn segment_sums(&mut self, c: u32, chain: u32) -> (Coords, Coords) {
-        let read = Inputs {
-            c,
-            read: Some(chain),
-            ..Default::default()
-        };
-        self.step(&read);
-        let out = self.step(&read);
+        let out = self.read(c, chain);
         (out.plain, out.triangle)
     }
 

@@ -4,12 +4,11 @@
 
 use std::collections::VecDeque;
 
-use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::PrimeField;
+use ark_bn254::G1Projective;
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark};
 use msm_sim::model::{Affine, Fq, Projective};
-use msm_verilator::{Coords, Lane, LaneOp, FQ_LANE_LATENCY, TAG_BITS};
+use msm_sim::workload::random_inputs;
+use msm_verilator::{coords, projective, Lane, LaneOp, FQ_LANE_LATENCY, TAG_BITS};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -22,10 +21,6 @@ struct Case {
     model: Projective,
     /// arkworks' sum.
     ark: G1Projective,
-}
-
-fn coords(p: &Projective) -> Coords {
-    [p.x.montgomery(), p.y.montgomery(), p.z.montgomery()]
 }
 
 fn neg(p: &Projective) -> Projective {
@@ -42,15 +37,12 @@ fn rescale(p: &Projective, rng: &mut ChaCha8Rng) -> Projective {
     }
 }
 
-/// Random points of G1 (multiples of the generator by random scalars), affine.
+/// Random points of G1 (`msm_sim::workload`), affine.
 fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<Affine> {
-    let g = G1Affine::generator();
-    let pts: Vec<G1Projective> = (0..n)
-        .map(|_| g * Fr::from_le_bytes_mod_order(&rng.gen::<[u8; 32]>()))
-        .collect();
-    G1Projective::normalize_batch(&pts)
+    random_inputs(n, rng.gen())
+        .0
         .iter()
-        .map(|p| affine_from_ark(p).expect("a random multiple is not the identity"))
+        .map(|p| affine_from_ark(p).expect("a workload base is not the identity"))
         .collect()
 }
 
@@ -149,11 +141,7 @@ fn run(cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
             assert_eq!(lane.cycles() - at, FQ_LANE_LATENCY as u64, "latency");
             assert_eq!(tag, c.op.tag, "tag of {:?}", c.op);
             assert_eq!(out, coords(&c.model), "lane vs model on {:?}", c.op);
-            let got = Projective {
-                x: Fq::from_montgomery(out[0]).unwrap(),
-                y: Fq::from_montgomery(out[1]).unwrap(),
-                z: Fq::from_montgomery(out[2]).unwrap(),
-            };
+            let got = projective(&out);
             assert_eq!(
                 projective_to_ark(&got),
                 c.ark,

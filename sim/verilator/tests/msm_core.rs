@@ -1,22 +1,22 @@
-//! The Verilated bucket accumulation against the model's buckets (as points: the order of the
-//! additions differs when a digit is parked), and the whole MSM, finished on the host from the
-//! RTL's buckets, against arkworks. Random and adversarial inputs; seeds printed, MSM_SEED
-//! replays.
+//! The Verilated MSM core: the whole MSM (finished on the host) against arkworks, its buckets
+//! against the model's (as points: the order of the additions differs when a digit is parked),
+//! and its segment sums. Random and adversarial inputs; seeds printed, MSM_SEED replays.
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::VariableBaseMSM;
 use ark_ff::{BigInt, PrimeField};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
 use msm_sim::model::digits::windows;
-use msm_sim::model::msm::{accumulate, combine_windows, finish_window, segment_sums};
+use msm_sim::model::msm::{accumulate, segment_sums};
 use msm_sim::model::Projective;
-use msm_verilator::{segment_plan, MsmCore};
+use msm_sim::workload::random_inputs;
+use msm_verilator::{projective, segment_plan, Coords, MsmCore};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// The RTL's point, which must be a point: the identity as (0 : Y : 0), Y != 0, or on the curve.
-fn projective(c: &[[u64; 4]; 3]) -> Projective {
-    let p = msm_verilator::msm_core::projective(c);
+fn point(c: &Coords) -> Projective {
+    let p = projective(c);
     match p.to_affine() {
         None => assert!(p.x.is_zero() && !p.y.is_zero(), "not a point: {p:?}"),
         Some(a) => assert!(a.is_on_curve(), "not on the curve: {p:?}"),
@@ -24,9 +24,11 @@ fn projective(c: &[[u64; 4]; 3]) -> Projective {
     p
 }
 
-/// Runs the MSM on the Verilated core (accumulation, then the segment running sums) and checks
-/// the buckets and segment sums against the model and the MSM, finished on the host, against
-/// arkworks. Returns the cycles and the adds that matter (accumulation, and two per bucket).
+/// Runs the MSM on the Verilated core as the host does (`MsmCore::msm`: accumulation and the
+/// segment running sums on the core, the finish on the host) against arkworks, then checks what
+/// the core left behind: every bucket against the model's (the reduction does not touch them)
+/// and every segment sum against the model's running sums over those buckets. Returns the
+/// cycles and the adds that matter (accumulation, and two per bucket).
 fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> (u64, u64) {
     let model_bases: Vec<_> = bases.iter().map(|b| affine_from_ark(b).unwrap()).collect();
     let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
@@ -35,10 +37,22 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> (u64, u64) {
         .map(|b| [b.x.montgomery(), b.y.montgomery()])
         .collect();
     let mut core = MsmCore::default();
-    let run = core.accumulate(c, &points, &limbs).unwrap();
+    let run = core.msm(c, &points, &limbs).unwrap();
+    let ark = G1Projective::msm(bases, scalars).unwrap();
+    assert_eq!(
+        projective_to_ark(&run.point),
+        ark,
+        "{what}: c = {c}, the MSM"
+    );
     let (want, adds) = accumulate(&model_bases, &limbs, c);
-    assert_eq!(run.adds, adds, "{what}: one add per non-zero digit");
-    let mut buckets = Vec::new();
+    assert_eq!(
+        run.accumulation.adds, adds,
+        "{what}: one add per non-zero digit"
+    );
+
+    let (m_log2, chains) = segment_plan(c);
+    let m = 1usize << m_log2;
+    let per_window = (1usize << (c - 1)) / m;
     for (w, win) in windows(c).iter().enumerate() {
         let mut got = vec![Projective::IDENTITY];
         assert_eq!(want[w].len(), win.buckets() + 1);
@@ -46,65 +60,40 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> (u64, u64) {
             let address = (w << (c - 1)) + k - 1;
             let b = core
                 .bucket(c, address as u32)
-                .map_or(Projective::IDENTITY, |b| projective(&b));
+                .map_or(Projective::IDENTITY, |b| point(&b));
             assert!(
                 b.same_point(want),
                 "{what}: c = {c}, window {w}, bucket {k}"
             );
             got.push(b);
         }
-        buckets.push(got);
-    }
-
-    let (m_log2, chains) = segment_plan(c);
-    let reduce_cycles = core.reduce(c, m_log2, chains).unwrap();
-    let m = 1usize << m_log2;
-    let per_window = (1usize << (c - 1)) / m;
-    let mut window_sums = Vec::new();
-    for (w, got) in buckets.iter().enumerate() {
-        let mut sums = Vec::new();
         for j in 0..per_window {
             let (s, t) = core.segment_sums(c, (w * per_window + j) as u32);
-            let (s, t) = (projective(&s), projective(&t));
             let lo = (j * m + 1).min(got.len());
             let hi = ((j + 1) * m + 1).min(got.len());
             let (ws, wt) = segment_sums(&got[lo..hi]);
             assert!(
-                s.same_point(&ws) && t.same_point(&wt),
+                point(&s).same_point(&ws) && point(&t).same_point(&wt),
                 "{what}: c = {c}, window {w}, segment {j}"
             );
-            sums.push((s, t));
         }
-        window_sums.push(finish_window(&sums, m).0);
     }
-    let (sum, _) = combine_windows(&window_sums, &windows(c));
-    let ark = G1Projective::msm(bases, scalars).unwrap();
-    assert_eq!(projective_to_ark(&sum), ark, "{what}: c = {c}, the MSM");
-    // Reduction adds that matter: two per bucket of each window.
-    let reduction: u64 = windows(c).iter().map(|w| 2 * w.buckets() as u64).sum();
-    let cycles = run.cycles + reduce_cycles;
     eprintln!(
-        "{what}: N = {}, c = {c}: accumulation {} adds in {} cycles, {} conflicts; reduction \
-         {} adds ({chains} chains of {m}) in {} cycles; efficiency {:.3}",
+        "{what}: N = {}, c = {c}: accumulation {adds} adds in {} cycles, {} conflicts; \
+         reduction {} adds ({chains} chains of {m}) in {} cycles; efficiency {:.3}",
         bases.len(),
-        adds,
-        run.cycles,
-        run.conflicts,
-        reduction,
-        reduce_cycles,
-        (adds + reduction) as f64 / cycles as f64,
+        run.accumulation.cycles,
+        run.accumulation.conflicts,
+        run.adds - adds,
+        run.reduction_cycles,
+        run.adds as f64 / run.cycles() as f64,
     );
-    (cycles, adds + reduction)
+    (run.cycles(), run.adds)
 }
 
-fn random_bases(rng: &mut ChaCha8Rng, n: usize) -> Vec<G1Affine> {
-    let g = G1Affine::generator();
-    let pts: Vec<G1Projective> = (0..n).map(|_| g * random_scalar(rng)).collect();
-    G1Projective::normalize_batch(&pts)
-}
-
-fn random_scalar(rng: &mut ChaCha8Rng) -> Fr {
-    Fr::from_le_bytes_mod_order(&rng.gen::<[u8; 32]>())
+/// `n` seeded random bases and scalars (`msm_sim::workload`).
+fn random(rng: &mut ChaCha8Rng, n: usize) -> (Vec<G1Affine>, Vec<Fr>) {
+    random_inputs(n, rng.gen())
 }
 
 fn rng(what: &str) -> ChaCha8Rng {
@@ -123,8 +112,7 @@ fn random_msms() {
         (1000, 7),
         (4096, 8),
     ] {
-        let bases = random_bases(&mut rng, n);
-        let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
+        let (bases, scalars) = random(&mut rng, n);
         check(&bases, &scalars, c, "random");
     }
 }
@@ -133,16 +121,15 @@ fn random_msms() {
 fn adversarial_msms() {
     let mut rng = rng("msm core adversarial");
     let n = 60;
-    let bases = random_bases(&mut rng, n);
+    let (bases, scalars) = random(&mut rng, n);
     let r_minus_1 = Fr::from(0u64) - Fr::from(1u64);
-    let one_scalar = random_scalar(&mut rng);
+    let one_scalar = scalars[0];
     // Every scalar equal: each window's adds all hit one bucket (the worst case for hazards).
     check(&bases, &vec![one_scalar; n], 8, "every scalar equal");
     check(&bases, &vec![Fr::from(0u64); n], 6, "every scalar zero");
     check(&bases, &vec![r_minus_1; n], 7, "every scalar r - 1");
     // Repeated bases, and half the bases the negation of the other half.
     let repeated = vec![bases[0]; n];
-    let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
     check(&repeated, &scalars, 5, "one base repeated");
     let mut mirrored = bases[..n / 2].to_vec();
     mirrored.extend(bases[..n / 2].iter().map(|b| -*b));
@@ -164,8 +151,7 @@ fn adversarial_msms() {
 fn efficiency_at_2_14() {
     let mut rng = rng("msm core efficiency");
     let n = 1 << 14;
-    let bases = random_bases(&mut rng, n);
-    let scalars: Vec<_> = (0..n).map(|_| random_scalar(&mut rng)).collect();
+    let (bases, scalars) = random(&mut rng, n);
     let (cycles, adds) = check(&bases, &scalars, 8, "efficiency");
     let efficiency = adds as f64 / cycles as f64;
     assert!(efficiency >= 0.95, "efficiency {efficiency:.3}");

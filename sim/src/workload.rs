@@ -1,4 +1,4 @@
-//! Seeded random MSM inputs, the same for every backend given the same seed.
+//! Seeded random MSM inputs, the same for every backend and test given the same seed.
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::CurveGroup;
