@@ -38,7 +38,7 @@ use crate::point::lane::FqLane;
 pub const ADDRESS_BITS: usize = 12;
 /// A bucket entry: X, Y, Z and the epoch.
 pub const ENTRY_BITS: usize = 3 * 256 + 16;
-/// A parked addition: address, sign, x, y.
+/// A waiting addition (new digit, queue entry, parked): address, sign, x, y.
 pub const PARKED_BITS: usize = ADDRESS_BITS + 1 + 512;
 
 #[derive(LogicBlock)]
@@ -124,22 +124,20 @@ pub struct MsmCore<const TAG: usize> {
     negate_flag: Constant<Bits<PARKED_BITS>>,
     one_bit: Constant<Bits<MAGNITUDE_BITS>>,
     one5: Constant<Bits<5>>,
-    parked: Signal<Local, Bits<PARKED_BITS>>,
     digit_address: Signal<Local, Bits<ADDRESS_BITS>>,
     head_address: Signal<Local, Bits<ADDRESS_BITS>>,
     head_free: Signal<Local, Bit>,
     digit_add: Signal<Local, Bit>,
     // The digit queue: A (older) and B, each a digit and its point.
     a_valid: DFF<Bit>,
-    a_negate: DFF<Bit>,
-    a_address: DFF<Bits<ADDRESS_BITS>>,
-    a_x: DFF<Bits<256>>,
-    a_y: DFF<Bits<256>>,
+    a_entry: DFF<Bits<PARKED_BITS>>,
     b_valid: DFF<Bit>,
-    b_negate: DFF<Bit>,
-    b_address: DFF<Bits<ADDRESS_BITS>>,
-    b_x: DFF<Bits<256>>,
-    b_y: DFF<Bits<256>>,
+    b_entry: DFF<Bits<PARKED_BITS>>,
+    sign: Signal<Local, Bits<PARKED_BITS>>,
+    incoming: Signal<Local, Bits<PARKED_BITS>>,
+    issued: Signal<Local, Bits<PARKED_BITS>>,
+    a_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    b_address: Signal<Local, Bits<ADDRESS_BITS>>,
     a_free: Signal<Local, Bit>,
     b_free: Signal<Local, Bit>,
     issue_a: Signal<Local, Bit>,
@@ -233,21 +231,19 @@ impl<const TAG: usize> Default for MsmCore<TAG> {
             negate_flag: Constant::new(bits::<PARKED_BITS>(1) << bits::<16>(ADDRESS_BITS as u64)),
             one_bit: Constant::new(bits(1)),
             one5: Constant::new(bits(1)),
-            parked: Default::default(),
             digit_address: Default::default(),
             head_address: Default::default(),
             head_free: Default::default(),
             digit_add: Default::default(),
             a_valid: Default::default(),
-            a_negate: Default::default(),
-            a_address: Default::default(),
-            a_x: Default::default(),
-            a_y: Default::default(),
+            a_entry: Default::default(),
             b_valid: Default::default(),
-            b_negate: Default::default(),
+            b_entry: Default::default(),
+            sign: Default::default(),
+            incoming: Default::default(),
+            issued: Default::default(),
+            a_address: Default::default(),
             b_address: Default::default(),
-            b_x: Default::default(),
-            b_y: Default::default(),
             a_free: Default::default(),
             b_free: Default::default(),
             issue_a: Default::default(),
@@ -295,15 +291,9 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             s1_phase,
             s1_first,
             a_valid,
-            a_negate,
-            a_address,
-            a_x,
-            a_y,
+            a_entry,
             b_valid,
-            b_negate,
-            b_address,
-            b_x,
-            b_y
+            b_entry
         );
         clock!(self, clock, slicer, lane, park);
         self.ram.read_clock.next = self.clock.val();
@@ -331,15 +321,29 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             );
         self.digit_add.next = self.slicer.digit_valid.val() & (self.slicer.magnitude.val() != 0);
 
+        // Every waiting addition (the new digit, queue entries A and B, parked ones) is one
+        // word: address, sign, x, y.
+        self.sign.next = 0.into();
+        if self.slicer.negative.val() {
+            self.sign.next = self.negate_flag.val();
+        }
+        self.incoming.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.digit_address.val())
+            | self.sign.val()
+            | (bit_cast::<PARKED_BITS, 256>(self.base_x.q.val()) << self.shift_x.val())
+            | (bit_cast::<PARKED_BITS, 256>(self.base_y.q.val())
+                << (self.shift_x.val() + self.shift_y.val()));
+
         // Candidates: the parked head, then the digit queue's A and B (A older), each addable
         // if its bucket is free. One issues: the head, else A, else B. One busy entry of the
         // queue parks (A first) if the FIFO has room, alongside the issue: with two queued
         // digits a busy one costs no issue slot.
         self.head_address.next = self.park.data_out.val().get_bits::<ADDRESS_BITS>(0);
+        self.a_address.next = self.a_entry.q.val().get_bits::<ADDRESS_BITS>(0);
+        self.b_address.next = self.b_entry.q.val().get_bits::<ADDRESS_BITS>(0);
         self.head_free.next =
             !self.park.empty.val() & !self.busy.q.val().get_bit(self.head_address.val().index());
-        self.a_free.next = !self.busy.q.val().get_bit(self.a_address.q.val().index());
-        self.b_free.next = !self.busy.q.val().get_bit(self.b_address.q.val().index());
+        self.a_free.next = !self.busy.q.val().get_bit(self.a_address.val().index());
+        self.b_free.next = !self.busy.q.val().get_bit(self.b_address.val().index());
         self.issue_head.next = self.head_free.val();
         self.issue_a.next = !self.head_free.val() & self.a_valid.q.val() & self.a_free.val();
         self.issue_b.next = !self.head_free.val()
@@ -351,29 +355,19 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
         self.park_b.next =
             self.b_valid.q.val() & !self.b_free.val() & !self.park_a.val() & !self.park.full.val();
         self.issue.next = self.issue_head.val() | self.issue_a.val() | self.issue_b.val();
-        self.issue_address.next = self.head_address.val();
+        self.issued.next = self.park.data_out.val();
         if self.issue_a.val() {
-            self.issue_address.next = self.a_address.q.val();
+            self.issued.next = self.a_entry.q.val();
         }
         if self.issue_b.val() {
-            self.issue_address.next = self.b_address.q.val();
+            self.issued.next = self.b_entry.q.val();
         }
+        self.issue_address.next = self.issued.val().get_bits::<ADDRESS_BITS>(0);
         self.park.read.next = self.issue_head.val();
         self.park.write.next = self.park_a.val() | self.park_b.val();
-        self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.a_address.q.val())
-            | (bit_cast::<PARKED_BITS, 256>(self.a_x.q.val()) << self.shift_x.val())
-            | (bit_cast::<PARKED_BITS, 256>(self.a_y.q.val())
-                << (self.shift_x.val() + self.shift_y.val()));
+        self.park.data_in.next = self.a_entry.q.val();
         if self.park_b.val() {
-            self.parked.next = bit_cast::<PARKED_BITS, ADDRESS_BITS>(self.b_address.q.val())
-                | (bit_cast::<PARKED_BITS, 256>(self.b_x.q.val()) << self.shift_x.val())
-                | (bit_cast::<PARKED_BITS, 256>(self.b_y.q.val())
-                    << (self.shift_x.val() + self.shift_y.val()));
-        }
-        self.park.data_in.next = self.parked.val();
-        if (self.park_a.val() & self.a_negate.q.val()) | (self.park_b.val() & self.b_negate.q.val())
-        {
-            self.park.data_in.next = self.parked.val() | self.negate_flag.val();
+            self.park.data_in.next = self.b_entry.q.val();
         }
         if (self.a_valid.q.val() & !self.a_free.val()) | (self.b_valid.q.val() & !self.b_free.val())
         {
@@ -389,30 +383,15 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
         self.b_valid.d.next = (self.stay_a.val() & self.stay_b.val())
             | ((self.stay_a.val() | self.stay_b.val()) & self.digit_add.val());
         // A' = A if it stays, else B if it stays, else the digit; B' = the next of those.
-        self.a_address.d.next = self.digit_address.val();
-        self.a_negate.d.next = self.slicer.negative.val();
-        self.a_x.d.next = self.base_x.q.val();
-        self.a_y.d.next = self.base_y.q.val();
-        self.b_address.d.next = self.digit_address.val();
-        self.b_negate.d.next = self.slicer.negative.val();
-        self.b_x.d.next = self.base_x.q.val();
-        self.b_y.d.next = self.base_y.q.val();
+        self.a_entry.d.next = self.incoming.val();
         if self.stay_a.val() {
-            self.a_address.d.next = self.a_address.q.val();
-            self.a_negate.d.next = self.a_negate.q.val();
-            self.a_x.d.next = self.a_x.q.val();
-            self.a_y.d.next = self.a_y.q.val();
+            self.a_entry.d.next = self.a_entry.q.val();
         } else if self.stay_b.val() {
-            self.a_address.d.next = self.b_address.q.val();
-            self.a_negate.d.next = self.b_negate.q.val();
-            self.a_x.d.next = self.b_x.q.val();
-            self.a_y.d.next = self.b_y.q.val();
+            self.a_entry.d.next = self.b_entry.q.val();
         }
+        self.b_entry.d.next = self.incoming.val();
         if self.stay_a.val() & self.stay_b.val() {
-            self.b_address.d.next = self.b_address.q.val();
-            self.b_negate.d.next = self.b_negate.q.val();
-            self.b_x.d.next = self.b_x.q.val();
-            self.b_y.d.next = self.b_y.q.val();
+            self.b_entry.d.next = self.b_entry.q.val();
         }
 
         // Issue: read the bucket, mark it busy; next clock the lane gets bucket and point.
@@ -468,20 +447,10 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
         if self.reducing.q.val() {
             self.s1_address.d.next = self.red_chain.q.val();
         }
-        self.s1_negate.d.next = self.a_negate.q.val();
-        self.s1_x.d.next = self.a_x.q.val();
-        self.s1_y.d.next = self.a_y.q.val();
-        if self.issue_b.val() {
-            self.s1_negate.d.next = self.b_negate.q.val();
-            self.s1_x.d.next = self.b_x.q.val();
-            self.s1_y.d.next = self.b_y.q.val();
-        }
-        if self.issue_head.val() {
-            // Fields at ADDRESS_BITS = 12 (index arguments are emitted as written).
-            self.s1_negate.d.next = self.park.data_out.val().get_bit(12);
-            self.s1_x.d.next = self.park.data_out.val().get_bits::<256>(13);
-            self.s1_y.d.next = self.park.data_out.val().get_bits::<256>(269);
-        }
+        // Fields at ADDRESS_BITS = 12 (index arguments are emitted as written).
+        self.s1_negate.d.next = self.issued.val().get_bit(12);
+        self.s1_x.d.next = self.issued.val().get_bits::<256>(13);
+        self.s1_y.d.next = self.issued.val().get_bits::<256>(269);
         self.busy_set.next = self.busy.q.val();
         if self.issue.val() {
             self.busy_set.next = self
@@ -567,11 +536,10 @@ impl<const TAG: usize> Logic for MsmCore<TAG> {
             | (bit_cast::<768, 256>(self.lane.y3.val()) << self.shift_y.val())
             | (bit_cast::<768, 256>(self.lane.z3.val()) << self.shift_z.val());
         self.triangle.write_data.next = self.plain.write_data.val();
-        self.ram.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
-        self.ram.write_data.next = bit_cast::<ENTRY_BITS, 256>(self.lane.x3.val())
-            | (bit_cast::<ENTRY_BITS, 256>(self.lane.y3.val()) << self.shift_y.val())
-            | (bit_cast::<ENTRY_BITS, 256>(self.lane.z3.val()) << self.shift_z.val())
+        // A bucket entry is the same point with this MSM's epoch above it.
+        self.ram.write_data.next = bit_cast::<ENTRY_BITS, 768>(self.plain.write_data.val())
             | (bit_cast::<ENTRY_BITS, 16>(self.epoch.q.val()) << self.shift_epoch.val());
+        self.ram.write_address.next = self.lane.tag_out.val().get_bits::<ADDRESS_BITS>(0);
 
         if self.start.val() {
             self.epoch.d.next = self.epoch.q.val() + 1;
