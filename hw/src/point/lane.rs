@@ -109,10 +109,9 @@ struct Line {
     taps: Vec<u64>,
 }
 
-impl Line {
-    fn name(&self, index: usize) -> String {
-        format!("line{index}")
-    }
+/// Register `d` (1-based) of shift register `line`.
+fn stage(line: usize, d: u64) -> String {
+    format!("line{line}_d{d}")
 }
 
 /// Builds the body from the schedule: shift registers with taps, and each unit's inputs.
@@ -141,7 +140,7 @@ impl BodyWriter {
     fn tap(&self, (i, d): (usize, u64)) -> String {
         match d {
             0 => self.lines[i].source.clone(),
-            d => format!("{}_d{d}", self.lines[i].name(i)),
+            d => stage(i, d),
         }
     }
 
@@ -152,19 +151,18 @@ impl BodyWriter {
             if depth == 0 {
                 continue;
             }
-            let name = line.name(i);
             let range = match line.width {
                 1 => String::new(),
                 w => format!("[{}:0] ", w - 1),
             };
             let _ = writeln!(v, "// {} waits up to {depth} cycles", line.source);
             for d in 1..=depth {
-                let _ = writeln!(v, "reg {range}{name}_d{d};");
+                let _ = writeln!(v, "reg {range}{};", stage(i, d));
             }
             let _ = writeln!(v, "always @(posedge clock) begin");
-            let _ = writeln!(v, "    {name}_d1 <= {};", line.source);
+            let _ = writeln!(v, "    {} <= {};", stage(i, 1), line.source);
             for d in 2..=depth {
-                let _ = writeln!(v, "    {name}_d{d} <= {name}_d{};", d - 1);
+                let _ = writeln!(v, "    {} <= {};", stage(i, d), stage(i, d - 1));
             }
             let _ = writeln!(v, "end");
         }
