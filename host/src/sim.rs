@@ -1,5 +1,5 @@
-//! The simulated card: the generated RTL of the MSM core (test configuration: one lane,
-//! c_max 8), compiled by Verilator and clocked from Rust (`msm_verilator::MsmCore`). Points and
+//! The simulated card: the generated RTL of the MSM core (test configuration: two lanes,
+//! c_max 10), compiled by Verilator and clocked from Rust (`msm_verilator::MsmCore`). Points and
 //! scalars stream in; the core accumulates the buckets and runs the segment running sums; the
 //! host finishes each window and combines the windows. Cycles and adds are the core's own.
 
@@ -12,7 +12,7 @@ use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmRe
 use crate::error::MsmError;
 
 /// Largest window the simulated core's bucket memory holds (the test configuration's c_max).
-pub const SIM_C_MAX: u32 = 8;
+pub const SIM_C_MAX: u32 = msm_verilator::C_MAX;
 
 pub struct SimBackend {
     core: MsmCore,
@@ -23,7 +23,7 @@ pub struct SimBackend {
 }
 
 impl SimBackend {
-    /// `window`: a fixed c in 2..=8, or `None` to pick the c with the fewest adds per MSM.
+    /// `window`: a fixed c in 2..=SIM_C_MAX, or `None` to pick the c with the fewest adds per MSM.
     pub fn new(window: Option<u32>) -> Result<Self, MsmError> {
         check_window(window, SIM_C_MAX)?;
         Ok(Self {
@@ -83,7 +83,7 @@ impl MsmBackend for SimBackend {
             window: c,
             adds: Some(run.adds),
             cycles: Some(run.cycles()),
-            lanes: Some(1),
+            lanes: Some(msm_verilator::LANES),
         })
     }
 }

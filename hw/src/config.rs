@@ -45,8 +45,8 @@ impl Config {
 /// Small: for simulation and tests.
 pub const SIM: Config = Config {
     name: "sim",
-    c_max: 8,
-    lanes: 1,
+    c_max: 10,
+    lanes: 2,
     tile: MULT18X18,
     carry_bits: 64,
     tag_bits: 16,

@@ -6,7 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
-use crate::msm::core::MsmCore;
+use crate::msm::core::{self, MsmCore, Shape};
 use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
 
@@ -191,8 +191,21 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
     };
     let lane_file = lane + &mul + &add_sub;
     let core = match cfg.name {
-        "sim" => Some(emit::<MsmCore<16>>("msm_core") + &lane_file),
-        _ => None,
+        "sim" => {
+            core_verilog::<MsmCore<16, 2, 13, 526, 196>>(cfg, MsmCore::<16, 2, 13, 526, 196>::SHAPE)
+        }
+        "u55c" => {
+            core_verilog::<MsmCore<32, 2, 18, 531, 206>>(cfg, MsmCore::<32, 2, 18, 531, 206>::SHAPE)
+        }
+        "ecp5" => {
+            core_verilog::<MsmCore<16, 1, 14, 527, 232>>(cfg, MsmCore::<16, 1, 14, 527, 232>::SHAPE)
+        }
+        other => panic!("no core instance for config {other}"),
+    } + &lane_file;
+    let slicer = match cfg.lanes {
+        1 => emit::<Slicer<1>>("msm_slicer"),
+        2 => emit::<Slicer<2>>("msm_slicer"),
+        other => panic!("no slicer instance for {other} lanes"),
     };
     let mut units = vec![
         Unit {
@@ -221,20 +234,29 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         },
         Unit {
             name: "msm_slicer",
-            verilog: emit::<Slicer>("msm_slicer"),
+            verilog: slicer,
             // A scalar taken at one edge has its first digit out after it.
             latency: 1,
             instantiates: &[],
         },
     ];
-    if let Some(verilog) = core {
-        units.push(Unit {
-            name: "msm_core",
-            verilog,
-            // Not a pipeline: `idle` says when it is done.
-            latency: 0,
-            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
-        });
-    }
+    units.push(Unit {
+        name: "msm_core",
+        verilog: core,
+        // Not a pipeline: `idle` says when it is done.
+        latency: 0,
+        instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+    });
     units
+}
+
+/// The core's Verilog, once its type parameters are checked against the ones `cfg` derives.
+fn core_verilog<C: Block + Default + 'static>(cfg: &Config, shape: Shape) -> String {
+    assert_eq!(
+        shape,
+        core::shape(cfg),
+        "{}: the core's type parameters",
+        cfg.name
+    );
+    emit::<C>("msm_core")
 }

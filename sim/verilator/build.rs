@@ -95,6 +95,7 @@ fn main() {
         .cpp(true)
         .std("c++17")
         .define("VM_TRACE", "1")
+        .define("MSM_LANES", cfg.lanes.to_string().as_str())
         .include(&include)
         .include(include.join("vltstd"))
         .warnings(false)
@@ -131,9 +132,13 @@ fn main() {
             unit.latency
         );
     }
+    let shape = msm_hw::msm::core::shape(&cfg);
     consts += &format!(
-        "/// Tag width of the test configuration.\npub const TAG_BITS: u32 = {};\n",
-        cfg.tag_bits
+        "/// Tag width of the test configuration.\npub const TAG_BITS: u32 = {};\n\
+         /// Adder lanes of the test configuration's core.\npub const LANES: usize = {};\n\
+         /// Largest window width the test configuration's bucket memory holds.\npub const C_MAX: u32 = {};\n\
+         /// Bucket address bits of one lane.\npub const ADDRESS_BITS: usize = {};\n",
+        cfg.tag_bits, shape.lanes, cfg.c_max, shape.address_bits
     );
     std::fs::write(out.join("units.rs"), consts).unwrap();
     build.compile("msm_verilated");

@@ -1,5 +1,6 @@
-//! The MSM core around the adder lane: the scalar slicer, and the core (bucket accumulation and
-//! the on-card segment running sums), one lane so far.
+//! The MSM core around the adder lanes: the scalar slicer, one engine per lane (bucket
+//! accumulation and the on-card segment running sums), and the core that joins them.
 
 pub mod core;
+pub mod engine;
 pub mod slicer;

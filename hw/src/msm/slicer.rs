@@ -1,14 +1,18 @@
-//! The scalar slicer: a canonical scalar in, its W signed digits out, one per clock, least
-//! significant window first, with the carry between windows (`msm_sim::model::digits`).
+//! The scalar slicer: a canonical scalar in, its W signed digits out, `LANES` per clock (one
+//! per lane), least significant window first, with the carry between windows
+//! (`msm_sim::model::digits`).
 //!
 //! The window width c is a run-time input, constant during an MSM. A ROM indexed by c gives the
-//! window count W = ceil(255 / c) and how many low windows are c bits wide (the rest are c - 1:
-//! balanced windows). A window of width b with value v (plus the carry in) gives digit v if
-//! v <= 2^(b-1), else v - 2^b and a carry out; the output is |d| and its sign. Zero digits are
-//! emitted too (magnitude 0): the consumer skips the adder for them but keeps the window count.
+//! window count W = ceil(255 / c), how many low windows are c bits wide (the rest are c - 1:
+//! balanced windows), and the last group. Group g holds windows g LANES + i, i < LANES: window
+//! g LANES + i belongs to lane i, whose bucket memory calls it window g. A window of width b with
+//! value v (plus the carry in) gives digit v if v <= 2^(b-1), else v - 2^b and a carry out; the
+//! output is |d| and its sign. The carry runs through the group's windows in one clock. Zero
+//! digits are emitted too (magnitude 0), and windows past W are marked absent.
 //!
-//! Streams: `scalar_valid`/`scalar_ready` in, `digit_valid`/`digit_ready` out. A new scalar is
-//! taken on the clock its predecessor's last digit leaves, so a scalar takes exactly W clocks.
+//! Streams: `scalar_valid`/`scalar_ready` in, `group_valid`/`group_ready` out. A new scalar is
+//! taken on the clock its predecessor's last group leaves: a scalar takes ceil(W / LANES)
+//! clocks.
 
 use msm_sim::model::digits::{num_windows, windows, WINDOW_RANGE};
 use rust_hdl::prelude::*;
@@ -16,46 +20,72 @@ use rust_hdl::prelude::*;
 /// Digit magnitudes: up to 2^15 (c <= 16), plus a bit for the intermediate v <= 2^16.
 pub const MAGNITUDE_BITS: usize = 17;
 
-/// ROM word for window width c: W - 1 in bits 0..8, the number of c-bit windows in bits 8..16.
-pub fn window_rom_word(c: u32) -> u64 {
+/// ROM word for window width c: W - 1 in bits 0..8, the number of c-bit windows in bits 8..16,
+/// the last group (W - 1) / lanes in bits 16..24.
+pub fn window_rom_word(c: u32, lanes: usize) -> u64 {
     let wide = windows(c).iter().filter(|w| w.width == c).count() as u64;
-    (num_windows(c) as u64 - 1) | (wide << 8)
+    let last = num_windows(c) as u64 - 1;
+    last | (wide << 8) | ((last / lanes as u64) << 16)
 }
 
 #[derive(LogicBlock)]
-pub struct Slicer {
+pub struct Slicer<const LANES: usize> {
     pub clock: Signal<In, Clock>,
     /// Window width, 2..=16; hold it constant while digits are in flight.
     pub c: Signal<In, Bits<5>>,
     pub scalar: Signal<In, Bits<256>>,
     pub scalar_valid: Signal<In, Bit>,
     pub scalar_ready: Signal<Out, Bit>,
-    pub digit_valid: Signal<Out, Bit>,
-    pub digit_ready: Signal<In, Bit>,
-    pub window: Signal<Out, Bits<8>>,
+    pub group_valid: Signal<Out, Bit>,
+    pub group_ready: Signal<In, Bit>,
+    /// g: the group's windows are g LANES + i.
+    pub group: Signal<Out, Bits<8>>,
+    /// Window g LANES + i exists (< W).
+    pub present: [Signal<Out, Bit>; LANES],
     /// |d|: 0 (skip), or the bucket 1..=2^(b-1) of a b-bit window.
-    pub magnitude: Signal<Out, Bits<MAGNITUDE_BITS>>,
-    pub negative: Signal<Out, Bit>,
-    /// The scalar's last (most significant) window.
+    pub magnitude: [Signal<Out, Bits<MAGNITUDE_BITS>>; LANES],
+    pub negative: [Signal<Out, Bit>; LANES],
+    /// The scalar's last group.
     pub last: Signal<Out, Bit>,
-    rom: ROM<Bits<16>, 5>,
+    rom: ROM<Bits<24>, 5>,
     rest: DFF<Bits<256>>,
     carry: DFF<Bit>,
-    win: DFF<Bits<8>>,
+    grp: DFF<Bits<8>>,
+    /// The group's first window, g LANES.
+    first: DFF<Bits<8>>,
     busy: DFF<Bit>,
+    index: [Constant<Bits<8>>; LANES],
+    lanes: Constant<Bits<8>>,
     one: Constant<Bits<MAGNITUDE_BITS>>,
     one5: Constant<Bits<5>>,
-    width: Signal<Local, Bits<5>>,
-    value: Signal<Local, Bits<MAGNITUDE_BITS>>,
-    span: Signal<Local, Bits<MAGNITUDE_BITS>>,
-    half: Signal<Local, Bits<MAGNITUDE_BITS>>,
+    win: [Signal<Local, Bits<8>>; LANES],
+    /// Window widths c and c - 1 (as wide as the digits: no casts of array elements, which
+    /// rust-hdl evaluates outside the loop).
+    wide: Signal<Local, Bits<MAGNITUDE_BITS>>,
+    narrow: Signal<Local, Bits<MAGNITUDE_BITS>>,
+    width: [Signal<Local, Bits<MAGNITUDE_BITS>>; LANES],
+    /// Bits of the group below window i, and the carry into it.
+    offset: [Signal<Local, Bits<MAGNITUDE_BITS>>; LANES],
+    carry_in: [Signal<Local, Bit>; LANES],
+    shifted: [Signal<Local, Bits<256>>; LANES],
+    value: [Signal<Local, Bits<MAGNITUDE_BITS>>; LANES],
+    span: [Signal<Local, Bits<MAGNITUDE_BITS>>; LANES],
+    half: [Signal<Local, Bits<MAGNITUDE_BITS>>; LANES],
+    consumed: Signal<Local, Bits<MAGNITUDE_BITS>>,
+    carry_out: Signal<Local, Bit>,
     advance: Signal<Local, Bit>,
 }
 
-impl Default for Slicer {
+impl<const LANES: usize> Default for Slicer<LANES> {
     fn default() -> Self {
+        assert!((1..=8).contains(&LANES), "lanes");
         let rom = WINDOW_RANGE
-            .map(|c| (bits::<5>(u64::from(c)), bits::<16>(window_rom_word(c))))
+            .map(|c| {
+                (
+                    bits::<5>(u64::from(c)),
+                    bits::<24>(window_rom_word(c, LANES)),
+                )
+            })
             .collect();
         Self {
             clock: Default::default(),
@@ -63,60 +93,99 @@ impl Default for Slicer {
             scalar: Default::default(),
             scalar_valid: Default::default(),
             scalar_ready: Default::default(),
-            digit_valid: Default::default(),
-            digit_ready: Default::default(),
-            window: Default::default(),
-            magnitude: Default::default(),
-            negative: Default::default(),
+            group_valid: Default::default(),
+            group_ready: Default::default(),
+            group: Default::default(),
+            present: std::array::from_fn(|_| Default::default()),
+            magnitude: std::array::from_fn(|_| Default::default()),
+            negative: std::array::from_fn(|_| Default::default()),
             last: Default::default(),
             rom: ROM::new(rom),
             rest: Default::default(),
             carry: Default::default(),
-            win: Default::default(),
+            grp: Default::default(),
+            first: Default::default(),
             busy: Default::default(),
+            index: std::array::from_fn(|i| Constant::new(bits(i as u64))),
+            lanes: Constant::new(bits(LANES as u64)),
             one: Constant::new(bits(1)),
             one5: Constant::new(bits(1)),
-            width: Default::default(),
-            value: Default::default(),
-            span: Default::default(),
-            half: Default::default(),
+            win: std::array::from_fn(|_| Default::default()),
+            wide: Default::default(),
+            narrow: Default::default(),
+            width: std::array::from_fn(|_| Default::default()),
+            offset: std::array::from_fn(|_| Default::default()),
+            carry_in: std::array::from_fn(|_| Default::default()),
+            shifted: std::array::from_fn(|_| Default::default()),
+            value: std::array::from_fn(|_| Default::default()),
+            span: std::array::from_fn(|_| Default::default()),
+            half: std::array::from_fn(|_| Default::default()),
+            consumed: Default::default(),
+            carry_out: Default::default(),
             advance: Default::default(),
         }
     }
 }
 
-impl Logic for Slicer {
+impl<const LANES: usize> Logic for Slicer<LANES> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, rest, carry, win, busy);
+        dff_setup!(self, clock, rest, carry, grp, first, busy);
         self.rom.address.next = self.c.val();
-        // Window `win` is c bits wide below the ROM's count of wide windows, else c - 1.
-        self.width.next = self.c.val();
-        if self.win.q.val() >= self.rom.data.val().get_bits::<8>(8) {
-            self.width.next = self.c.val() - self.one5.val();
+        // Window win is c bits wide below the ROM's count of wide windows, else c - 1.
+        self.wide.next = bit_cast::<MAGNITUDE_BITS, 5>(self.c.val());
+        self.narrow.next = bit_cast::<MAGNITUDE_BITS, 5>(self.c.val() - self.one5.val());
+        for i in 0..LANES {
+            self.win[i].next = self.first.q.val() + self.index[i].val();
+            self.width[i].next = self.wide.val();
+            if self.win[i].val() >= self.rom.data.val().get_bits::<8>(8) {
+                self.width[i].next = self.narrow.val();
+            }
+            self.span[i].next = self.one.val() << self.width[i].val();
+            self.half[i].next = self.one.val() << (self.width[i].val() - self.one.val());
+            self.present[i].next = self.win[i].val() <= self.rom.data.val().get_bits::<8>(0);
         }
-        self.span.next = self.one.val() << bit_cast::<MAGNITUDE_BITS, 5>(self.width.val());
-        self.half.next =
-            self.one.val() << bit_cast::<MAGNITUDE_BITS, 5>(self.width.val() - self.one5.val());
-        self.value.next = (self.rest.q.val().get_bits::<MAGNITUDE_BITS>(0)
-            & (self.span.val() - self.one.val()))
-            + self.carry.q.val();
-        self.last.next = self.win.q.val() == self.rom.data.val().get_bits::<8>(0);
-        self.window.next = self.win.q.val();
-        self.digit_valid.next = self.busy.q.val();
-        self.magnitude.next = self.value.val();
-        self.negative.next = false;
-        if self.value.val() > self.half.val() {
-            self.magnitude.next = self.span.val() - self.value.val();
-            // v = 2^b is digit 0 with a carry: not a negative digit.
-            self.negative.next = self.value.val() != self.span.val();
+        // The carry runs up the group, window by window (statements in dependency order).
+        self.offset[0].next = 0.into();
+        self.carry_in[0].next = self.carry.q.val();
+        self.shifted[0].next = self.rest.q.val();
+        self.value[0].next = (self.shifted[0].val().get_bits::<MAGNITUDE_BITS>(0)
+            & (self.span[0].val() - self.one.val()))
+            + self.carry_in[0].val();
+        for i in 1..LANES {
+            self.offset[i].next = self.offset[i - 1].val() + self.width[i - 1].val();
+            self.carry_in[i].next = self.value[i - 1].val() > self.half[i - 1].val();
+            self.shifted[i].next = self.rest.q.val() >> self.offset[i].val();
+            self.value[i].next = (self.shifted[i].val().get_bits::<MAGNITUDE_BITS>(0)
+                & (self.span[i].val() - self.one.val()))
+                + self.carry_in[i].val();
         }
-        self.advance.next = self.busy.q.val() & self.digit_ready.val();
+        for i in 0..LANES {
+            self.magnitude[i].next = self.value[i].val();
+            self.negative[i].next = false;
+            if self.value[i].val() > self.half[i].val() {
+                self.magnitude[i].next = self.span[i].val() - self.value[i].val();
+                // v = 2^b is digit 0 with a carry: not a negative digit.
+                self.negative[i].next = self.value[i].val() != self.span[i].val();
+            }
+        }
+        // The group's top window: the bits it used and its carry out.
+        self.consumed.next = 0.into();
+        self.carry_out.next = false;
+        for i in (LANES - 1_usize)..LANES {
+            self.consumed.next = self.offset[i].val() + self.width[i].val();
+            self.carry_out.next = self.value[i].val() > self.half[i].val();
+        }
+        self.last.next = self.grp.q.val() == self.rom.data.val().get_bits::<8>(16);
+        self.group.next = self.grp.q.val();
+        self.group_valid.next = self.busy.q.val();
+        self.advance.next = self.busy.q.val() & self.group_ready.val();
         self.scalar_ready.next = !self.busy.q.val() | (self.advance.val() & self.last.val());
         if self.advance.val() {
-            self.rest.d.next = self.rest.q.val() >> bit_cast::<256, 5>(self.width.val());
-            self.carry.d.next = self.value.val() > self.half.val();
-            self.win.d.next = self.win.q.val() + 1;
+            self.rest.d.next = self.rest.q.val() >> self.consumed.val();
+            self.carry.d.next = self.carry_out.val();
+            self.grp.d.next = self.grp.q.val() + 1;
+            self.first.d.next = self.first.q.val() + self.lanes.val();
             if self.last.val() {
                 self.busy.d.next = false;
             }
@@ -124,7 +193,8 @@ impl Logic for Slicer {
         if self.scalar_valid.val() & self.scalar_ready.val() {
             self.rest.d.next = self.scalar.val();
             self.carry.d.next = false;
-            self.win.d.next = 0.into();
+            self.grp.d.next = 0.into();
+            self.first.d.next = 0.into();
             self.busy.d.next = true;
         }
     }

@@ -1,5 +1,5 @@
-// C shim over the Verilated MSM core of one lane: bucket accumulation and the segment
-// running sums.
+// C shim over the Verilated MSM core: bucket accumulation and the segment running sums in
+// every lane.
 #include "Vmsm_core.h"
 #include "model.h"
 
@@ -9,7 +9,7 @@ extern "C" {
 // point: x then y (2 x 8 words); scalar: 8 words. Settles the outputs (eval) before returning.
 void msm_core_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
                         const uint32_t* point, const uint32_t* scalar, uint8_t read_enable,
-                        uint32_t read_address, uint8_t reduce, uint8_t m_log2,
+                        uint8_t read_lane, uint32_t read_address, uint8_t reduce, uint8_t m_log2,
                         uint32_t last_chain) {
     Vmsm_core* t = MODEL_TOP(msm_core, p);
     t->c = c;
@@ -19,6 +19,7 @@ void msm_core_set(void* p, uint8_t c, uint8_t start, uint8_t point_valid,
     std::memcpy(t->y.data(), point + 8, 32);
     std::memcpy(t->scalar.data(), scalar, 32);
     t->read_enable = read_enable;
+    t->read_lane = read_lane;
     t->read_address = read_address;
     t->reduce = reduce;
     t->m_log2 = m_log2;

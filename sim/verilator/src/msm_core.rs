@@ -1,6 +1,6 @@
-//! The Verilated MSM core of one lane (msm-hw `msm::core`) behind a safe API: stream an MSM's
-//! points and scalars in (`accumulate`), run the segment running sums (`reduce`), read the
-//! buckets and the segment sums.
+//! The Verilated MSM core (msm-hw `msm::core`, `LANES` lanes) behind a safe API: stream an
+//! MSM's points and scalars in (`accumulate`), run the segment running sums (`reduce`), read the
+//! buckets and the segment sums. Window w lives in lane w mod LANES as its window w / LANES.
 
 use std::ffi::c_void;
 
@@ -10,7 +10,7 @@ use msm_sim::model::Projective;
 
 use crate::lane::{projective, Coords};
 use crate::model::{lifecycle, Model};
-use crate::{from_words, to_words};
+use crate::{from_words, to_words, ADDRESS_BITS, LANES};
 
 extern "C" {
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +22,7 @@ extern "C" {
         point: *const u32,
         scalar: *const u32,
         read_enable: u8,
+        read_lane: u8,
         read_address: u32,
         reduce: u8,
         m_log2: u8,
@@ -52,7 +53,8 @@ struct Inputs<'a> {
     start: bool,
     /// Affine (x, y) in Montgomery form and the canonical scalar.
     point: Option<(&'a [[u64; 4]; 2], &'a [u64; 4])>,
-    read: Option<u32>,
+    /// (lane, address).
+    read: Option<(usize, u32)>,
     /// Start the reduction with segments of 2^m_log2 buckets, this many chains.
     reduce: Option<(u32, u32)>,
 }
@@ -95,6 +97,11 @@ impl CoreMsm {
     pub fn cycles(&self) -> u64 {
         self.accumulation.cycles + self.reduction_cycles
     }
+
+    /// adds / (cycles x lanes): the share of the lanes' issue slots that did useful work.
+    pub fn efficiency(&self) -> f64 {
+        self.adds as f64 / (self.cycles().max(1) * LANES as u64) as f64
+    }
 }
 
 /// The core did not finish within its clock budget (a hang in the RTL, or too small a budget).
@@ -103,16 +110,24 @@ pub struct Timeout {
     pub cycles: u64,
 }
 
-/// Segments of 2^m_log2 buckets over the W 2^(c-1) bucket addresses: the largest m that leaves
-/// at least L + 2 chains, so that the running sums keep the lane full. Returns (m_log2, chains).
+/// Segments of 2^m_log2 buckets over a lane's ceil(W / LANES) 2^(c-1) bucket addresses: the
+/// largest m that leaves at least L + 2 chains, so that the running sums keep the lane full.
+/// With fewer buckets than that (small c), chains of one bucket run on past them into the
+/// empty addresses. Returns (m_log2, chains).
 pub fn segment_plan(c: u32) -> (u32, u32) {
-    let total = (windows(c).len() as u32) << (c - 1);
+    let total = (windows(c).len().div_ceil(LANES) as u32) << (c - 1);
     let need = crate::FQ_LANE_LATENCY as u32 + 2;
-    let m_log2 = (0..c)
-        .rev()
-        .find(|&k| total >> k >= need)
-        .expect("every c has at least L + 2 bucket addresses in the test configuration");
-    (m_log2, total >> m_log2)
+    let m_log2 = (0..c).rev().find(|&k| total >> k >= need).unwrap_or(0);
+    let chains = (total >> m_log2).max(need);
+    assert!(chains <= 1 << ADDRESS_BITS, "{chains} chains of one bucket");
+    (m_log2, chains)
+}
+
+/// Where window w's entry `index` lives: (lane, address). Entry `index` is bucket index + 1
+/// in the bucket RAM, segment `index` in the chain-sum RAMs (2^(c-1) / m per window).
+fn locate(window: usize, per_window: u32, index: u32) -> (usize, u32) {
+    let local = (window / LANES) as u32;
+    (window % LANES, local * per_window + index)
 }
 
 /// The Verilated MSM core.
@@ -154,7 +169,8 @@ impl MsmCore {
                 point.as_ptr(),
                 scalar.as_ptr(),
                 i.read.is_some().into(),
-                i.read.unwrap_or(0),
+                i.read.map_or(0, |r| r.0 as u8),
+                i.read.map_or(0, |r| r.1),
                 i.reduce.is_some().into(),
                 m_log2 as u8,
                 chains - 1,
@@ -236,29 +252,29 @@ impl MsmCore {
         Ok(())
     }
 
-    /// Bucket `address` (window * 2^(c-1) + |d| - 1) after a run; `None` if the MSM left it
+    /// Bucket k (|d| = k, 1..=2^(c-1)) of `window` after a run; `None` if the MSM left it
     /// empty.
-    pub fn bucket(&mut self, c: u32, address: u32) -> Option<Coords> {
-        let out = self.read(c, address);
+    pub fn bucket(&mut self, c: u32, window: usize, k: u32) -> Option<Coords> {
+        let out = self.read(c, locate(window, 1 << (c - 1), k - 1));
         out.bucket_current.then_some(out.bucket)
     }
 
-    /// Reads entry `address` of the bucket RAM and of the segment-sum RAMs (one clock to
+    /// Reads entry `address` of a lane's bucket RAM and segment-sum RAMs (one clock to
     /// present the address, the data the next).
-    fn read(&mut self, c: u32, address: u32) -> Outputs {
+    fn read(&mut self, c: u32, (lane, address): (usize, u32)) -> Outputs {
         let read = Inputs {
             c,
-            read: Some(address),
+            read: Some((lane, address)),
             ..Default::default()
         };
         self.step(&read);
         self.step(&read)
     }
 
-    /// Runs the segment running sums after [`MsmCore::accumulate`]: `chains` segments of
-    /// 2^m_log2 buckets over the bucket address space, chain q holding addresses
-    /// [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last result).
-    /// Returns the clocks taken.
+    /// Runs the segment running sums after [`MsmCore::accumulate`], in every lane: `chains`
+    /// segments of 2^m_log2 buckets over the lane's bucket address space, chain q holding
+    /// addresses [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last
+    /// result). Returns the clocks taken.
     pub fn reduce(&mut self, c: u32, m_log2: u32, chains: u32) -> Result<u64, Timeout> {
         assert!(
             chains as usize >= crate::FQ_LANE_LATENCY + 2,
@@ -297,10 +313,10 @@ impl MsmCore {
         let per_window = (1u32 << (c - 1)) >> m_log2;
         let wins = windows(c);
         let mut window_sums = Vec::with_capacity(wins.len());
-        for w in 0..wins.len() as u32 {
+        for w in 0..wins.len() {
             let sums: Vec<_> = (0..per_window)
                 .map(|j| {
-                    let (s, t) = self.segment_sums(c, w * per_window + j);
+                    let (s, t) = self.segment_sums(c, w, j);
                     (projective(&s), projective(&t))
                 })
                 .collect();
@@ -314,9 +330,11 @@ impl MsmCore {
         })
     }
 
-    /// Chain q's plain sum S_q and triangle sum T_q (sum of k B_k, k = 1..m) after a reduction.
-    pub fn segment_sums(&mut self, c: u32, chain: u32) -> (Coords, Coords) {
-        let out = self.read(c, chain);
+    /// Segment j of `window` after a reduction ([`segment_plan`]): its plain sum S_j and
+    /// triangle sum T_j (sum of k B_k over its m buckets, k = 1..m).
+    pub fn segment_sums(&mut self, c: u32, window: usize, j: u32) -> (Coords, Coords) {
+        let (m_log2, _) = segment_plan(c);
+        let out = self.read(c, locate(window, (1 << (c - 1)) >> m_log2, j));
         (out.plain, out.triangle)
     }
 

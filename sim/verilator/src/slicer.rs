@@ -1,21 +1,24 @@
-//! The Verilated scalar slicer (msm-hw `msm::slicer`) behind a safe API.
+//! The Verilated scalar slicer (msm-hw `msm::slicer`) behind a safe API: each clock a group of
+//! `LANES` digits, flattened here into the digits of the windows that exist.
 
 use std::ffi::c_void;
 
 use crate::model::{lifecycle, Model};
-use crate::to_words;
+use crate::{to_words, LANES};
 
 extern "C" {
     fn msm_slicer_set(p: *mut c_void, c: u8, scalar_valid: u8, scalar: *const u32, ready: u8);
     fn msm_slicer_eval(p: *mut c_void);
+    #[allow(clippy::too_many_arguments)]
     fn msm_slicer_get(
         p: *mut c_void,
         scalar_ready: *mut u8,
-        digit_valid: *mut u8,
-        window: *mut u8,
+        group_valid: *mut u8,
+        group: *mut u8,
+        last: *mut u8,
+        present: *mut u8,
         magnitude: *mut u32,
         negative: *mut u8,
-        last: *mut u8,
     );
 }
 lifecycle!(
@@ -29,9 +32,11 @@ lifecycle!(
 /// One digit as the slicer emits it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Digit {
-    pub window: u8,
+    /// The scalar's window: group g LANES + lane.
+    pub window: usize,
     pub magnitude: u32,
     pub negative: bool,
+    /// The scalar's last group.
     pub last: bool,
 }
 
@@ -46,11 +51,12 @@ impl Digit {
     }
 }
 
-/// What one clock did: whether the offered scalar was taken, and the digit that left, if any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What one clock did: whether the offered scalar was taken, and the digits that left (the
+/// group's windows that exist, in lane order).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlicerStep {
     pub scalar_taken: bool,
-    pub digit: Option<Digit>,
+    pub digits: Vec<Digit>,
 }
 
 /// The Verilated slicer.
@@ -69,32 +75,52 @@ impl Default for Slicer {
 impl Slicer {
     /// One clock with window width `c`, `scalar` offered (or not) and the consumer ready (or
     /// not). The handshakes are sampled before the edge, as the hardware sees them.
-    pub fn step(&mut self, c: u32, scalar: Option<&[u64; 4]>, digit_ready: bool) -> SlicerStep {
+    pub fn step(&mut self, c: u32, scalar: Option<&[u64; 4]>, group_ready: bool) -> SlicerStep {
         let words = to_words(scalar.unwrap_or(&[0; 4]));
-        let (mut sr, mut dv, mut win, mut mag, mut neg, mut last) = (0u8, 0u8, 0u8, 0u32, 0, 0);
+        let (mut sr, mut gv, mut group, mut last) = (0u8, 0u8, 0u8, 0u8);
+        let (mut present, mut magnitude, mut negative) =
+            ([0u8; LANES], [0u32; LANES], [0u8; LANES]);
         let m = self.model.ptr();
-        // SAFETY: `m` is live while self is; `words` is the 8 words the shim reads; the outputs
-        // are plain locals the shim writes once each.
+        // SAFETY: `m` is live while self is; `words` is the 8 words the shim reads; the lane
+        // arrays have the LANES entries the shim writes (it is built with MSM_LANES = LANES);
+        // the other outputs are plain locals the shim writes once each.
         unsafe {
             msm_slicer_set(
                 m,
                 c as u8,
                 scalar.is_some().into(),
                 words.as_ptr(),
-                digit_ready.into(),
+                group_ready.into(),
             );
             msm_slicer_eval(m);
-            msm_slicer_get(m, &mut sr, &mut dv, &mut win, &mut mag, &mut neg, &mut last);
+            msm_slicer_get(
+                m,
+                &mut sr,
+                &mut gv,
+                &mut group,
+                &mut last,
+                present.as_mut_ptr(),
+                magnitude.as_mut_ptr(),
+                negative.as_mut_ptr(),
+            );
         }
         self.model.tick();
+        let digits = if gv != 0 && group_ready {
+            (0..LANES)
+                .filter(|&i| present[i] != 0)
+                .map(|i| Digit {
+                    window: group as usize * LANES + i,
+                    magnitude: magnitude[i],
+                    negative: negative[i] != 0,
+                    last: last != 0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         SlicerStep {
             scalar_taken: scalar.is_some() && sr != 0,
-            digit: (dv != 0 && digit_ready).then_some(Digit {
-                window: win,
-                magnitude: mag,
-                negative: neg != 0,
-                last: last != 0,
-            }),
+            digits,
         }
     }
 

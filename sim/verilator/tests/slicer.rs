@@ -1,10 +1,11 @@
 //! The Verilated scalar slicer against the model's signed digits: every window width, random
 //! scalars below r and the edge scalars, with random gaps on the input and random back-pressure
-//! on the output; and the throughput of one digit per clock. Seeds printed; MSM_SEED replays.
+//! on the output; and the throughput of one group (a digit per lane) per clock. Seeds printed;
+//! MSM_SEED replays.
 
 use msm_sim::model::digits::{num_windows, signed_digits, SCALAR_MODULUS, WINDOW_RANGE};
 use msm_sim::model::field::{random_below, sub};
-use msm_verilator::Slicer;
+use msm_verilator::{Slicer, LANES};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -21,11 +22,11 @@ fn run(scalars: &[[u64; 4]], c: u32, gap: f64, stall: f64, rng: &mut ChaCha8Rng)
         if step.scalar_taken {
             sent += 1;
         }
-        if let Some(d) = step.digit {
+        for d in step.digits {
             let (s, i) = (got / w, got % w);
             assert_eq!(
-                (d.window as usize, d.value(), d.last),
-                (i, expected[s][i], i == w - 1),
+                (d.window, d.value(), d.last),
+                (i, expected[s][i], i / LANES == (w - 1) / LANES),
                 "c = {c}, scalar {s} = {:x?}",
                 scalars[s]
             );
@@ -64,17 +65,17 @@ fn every_window_width_random_and_edge_scalars() {
 }
 
 #[test]
-fn one_digit_per_clock() {
+fn one_group_per_clock() {
     let mut rng = ChaCha8Rng::seed_from_u64(msm_sim::seed::seed("slicer throughput"));
     for c in [2, 8, 13, 16] {
         let scalars: Vec<_> = (0..100)
             .map(|_| random_below(&mut rng, &SCALAR_MODULUS))
             .collect();
         let cycles = run(&scalars, c, 0.0, 0.0, &mut rng);
-        // One idle clock before the first digit, then W per scalar with no bubble.
+        // One idle clock before the first group, then ceil(W / LANES) per scalar, no bubble.
         assert_eq!(
             cycles,
-            (scalars.len() * num_windows(c)) as u64 + 1,
+            (scalars.len() * num_windows(c).div_ceil(LANES)) as u64 + 1,
             "c = {c}"
         );
     }
