@@ -34,7 +34,7 @@ build: deps
 demo: build
 	@echo "== one workload on the CPU backend and the bit-exact reference model (results must agree)"
 	$(MSM) bench --backend cpu,model --log-size 8..12 --repeats 1
-	@echo "== the generated RTL of the MSM core in Verilator (one lane, c <= 8), checked against the CPU: cycles measured, latency projected at 250 MHz"
+	@echo "== the generated RTL of the MSM core in Verilator (2 lanes, c <= 10), checked against the CPU: cycles measured, latency projected at 250 MHz"
 	$(MSM) bench --backend cpu,sim --log-size 8..10 --repeats 1
 	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
 	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200

@@ -93,11 +93,12 @@ fn window_out_of_range() {
             Err(MsmError::WindowOutOfRange { .. })
         ));
     }
-    // The simulated core's bucket memory holds c <= 8.
-    for c in [1, 9, 16] {
+    // The simulated core's bucket memory holds c <= its c_max.
+    let max = msm_host::sim::SIM_C_MAX;
+    for c in [1, max + 1, 16] {
         assert!(matches!(
             SimBackend::new(Some(c)),
-            Err(MsmError::WindowOutOfRange { max: 8, .. })
+            Err(MsmError::WindowOutOfRange { max: m, .. }) if m == max
         ));
     }
 }

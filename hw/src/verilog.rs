@@ -191,15 +191,18 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
     };
     let lane_file = lane + &mul + &add_sub;
     let core = match cfg.name {
-        "sim" => {
-            core_verilog::<MsmCore<16, 2, 13, 526, 196>>(cfg, MsmCore::<16, 2, 13, 526, 196>::SHAPE)
-        }
-        "u55c" => {
-            core_verilog::<MsmCore<32, 2, 18, 531, 206>>(cfg, MsmCore::<32, 2, 18, 531, 206>::SHAPE)
-        }
-        "ecp5" => {
-            core_verilog::<MsmCore<16, 1, 14, 527, 232>>(cfg, MsmCore::<16, 1, 14, 527, 232>::SHAPE)
-        }
+        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352>>(
+            cfg,
+            MsmCore::<16, 2, 13, 526, 196, 6656, 352>::SHAPE,
+        ),
+        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384>>(
+            cfg,
+            MsmCore::<32, 2, 18, 531, 206, 147456, 384>::SHAPE,
+        ),
+        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464>>(
+            cfg,
+            MsmCore::<16, 1, 14, 527, 232, 13312, 464>::SHAPE,
+        ),
         other => panic!("no core instance for config {other}"),
     } + &lane_file;
     let slicer = match cfg.lanes {

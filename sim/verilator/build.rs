@@ -137,8 +137,8 @@ fn main() {
         "/// Tag width of the test configuration.\npub const TAG_BITS: u32 = {};\n\
          /// Adder lanes of the test configuration's core.\npub const LANES: usize = {};\n\
          /// Largest window width the test configuration's bucket memory holds.\npub const C_MAX: u32 = {};\n\
-         /// Bucket address bits of one lane.\npub const ADDRESS_BITS: usize = {};\n",
-        cfg.tag_bits, shape.lanes, cfg.c_max, shape.address_bits
+         /// The most chains one lane's reduction can run (its chain-sum RAMs).\npub const CHAINS: usize = {};\n",
+        cfg.tag_bits, shape.lanes, cfg.c_max, shape.chains
     );
     std::fs::write(out.join("units.rs"), consts).unwrap();
     build.compile("msm_verilated");

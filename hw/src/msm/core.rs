@@ -14,6 +14,7 @@
 //! over its own address space; the host reads each lane's chain sums (`read_lane`).
 
 use msm_sim::model::digits::num_windows;
+use msm_sim::model::msm::segment_plan;
 use rust_hdl::prelude::*;
 
 use super::engine::{word_bits, MsmEngine};
@@ -31,17 +32,29 @@ pub struct Shape {
     pub word_bits: usize,
     /// The in-flight table: L + 1.
     pub depth: usize,
+    /// Buckets per lane.
+    pub entries: usize,
+    /// The most chains a reduction runs, over every c <= c_max (`segment_plan`).
+    pub chains: usize,
 }
 
 pub fn shape(cfg: &Config) -> Shape {
     let entries = num_windows(cfg.c_max).div_ceil(cfg.lanes) << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
+    let latency = lane::latency(cfg);
+    let chains = (2..=cfg.c_max)
+        .map(|c| segment_plan(c, num_windows(c).div_ceil(cfg.lanes), latency).1 as usize)
+        .max()
+        .unwrap();
+    assert!(chains <= 1 << address_bits);
     Shape {
         tag_bits: cfg.tag_bits as usize,
         lanes: cfg.lanes,
         address_bits,
         word_bits: word_bits(address_bits),
-        depth: lane::latency(cfg) + 1,
+        depth: latency + 1,
+        entries,
+        chains,
     }
 }
 
@@ -52,6 +65,8 @@ pub struct MsmCore<
     const A: usize,
     const WORD: usize,
     const DEPTH: usize,
+    const ENTRIES: usize,
+    const CHAINS: usize,
 > {
     pub clock: Signal<In, Clock>,
     /// Window width for this MSM; hold it from `start` until `idle`.
@@ -93,7 +108,7 @@ pub struct MsmCore<
     pub triangle_y: Signal<Out, Bits<256>>,
     pub triangle_z: Signal<Out, Bits<256>>,
     slicer: Slicer<LANES>,
-    engine: [MsmEngine<TAG, A, WORD, DEPTH>; LANES],
+    engine: [MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>; LANES],
     base_x: DFF<Bits<256>>,
     base_y: DFF<Bits<256>>,
     /// The lane of the last read, whose outputs are shown.
@@ -111,7 +126,9 @@ impl<
         const A: usize,
         const WORD: usize,
         const DEPTH: usize,
-    > MsmCore<TAG, LANES, A, WORD, DEPTH>
+        const ENTRIES: usize,
+        const CHAINS: usize,
+    > MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
     pub const SHAPE: Shape = Shape {
         tag_bits: TAG,
@@ -119,6 +136,8 @@ impl<
         address_bits: A,
         word_bits: WORD,
         depth: DEPTH,
+        entries: ENTRIES,
+        chains: CHAINS,
     };
 }
 
@@ -128,7 +147,9 @@ impl<
         const A: usize,
         const WORD: usize,
         const DEPTH: usize,
-    > Default for MsmCore<TAG, LANES, A, WORD, DEPTH>
+        const ENTRIES: usize,
+        const CHAINS: usize,
+    > Default for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
     fn default() -> Self {
         Self {
@@ -179,7 +200,9 @@ impl<
         const A: usize,
         const WORD: usize,
         const DEPTH: usize,
-    > Logic for MsmCore<TAG, LANES, A, WORD, DEPTH>
+        const ENTRIES: usize,
+        const CHAINS: usize,
+    > Logic for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
     #[hdl_gen]
     fn update(&mut self) {

@@ -28,6 +28,7 @@
 use msm_sim::model::field::R_MOD_P;
 use rust_hdl::prelude::*;
 
+use super::ram::SizedRam;
 use super::slicer::MAGNITUDE_BITS;
 use crate::field::limbs_to_bits;
 use crate::point::lane::FqLane;
@@ -43,9 +44,16 @@ pub const fn word_bits(address_bits: usize) -> usize {
 }
 
 /// `A`: bucket address bits; `WORD` = [`word_bits`]`(A)`; `DEPTH` = L + 1 (the in-flight
-/// table).
+/// table); `ENTRIES` buckets; `CHAINS`: the most chains a reduction runs (its sums' RAMs).
 #[derive(LogicBlock)]
-pub struct MsmEngine<const TAG: usize, const A: usize, const WORD: usize, const DEPTH: usize> {
+pub struct MsmEngine<
+    const TAG: usize,
+    const A: usize,
+    const WORD: usize,
+    const DEPTH: usize,
+    const ENTRIES: usize,
+    const CHAINS: usize,
+> {
     pub clock: Signal<In, Clock>,
     /// One clock: a new MSM (every bucket reads as empty from now on).
     pub start: Signal<In, Bit>,
@@ -89,9 +97,9 @@ pub struct MsmEngine<const TAG: usize, const A: usize, const WORD: usize, const 
     inbox: SynchronousFIFO<Bits<WORD>, 3, 4, 1>,
     /// The adder lane (`fq_lane`, generated in the same file), by reference.
     lane: FqLane<TAG>,
-    ram: RAM<Bits<ENTRY_BITS>, A>,
-    plain: RAM<Bits<768>, A>,
-    triangle: RAM<Bits<768>, A>,
+    ram: SizedRam<ENTRY_BITS, A, ENTRIES>,
+    plain: SizedRam<768, A, CHAINS>,
+    triangle: SizedRam<768, A, CHAINS>,
     reducing: DFF<Bit>,
     reduce_mode: DFF<Bit>,
     red_phase: DFF<Bit>,
@@ -160,8 +168,14 @@ pub struct MsmEngine<const TAG: usize, const A: usize, const WORD: usize, const 
     current: Signal<Local, Bit>,
 }
 
-impl<const TAG: usize, const A: usize, const WORD: usize, const DEPTH: usize> Default
-    for MsmEngine<TAG, A, WORD, DEPTH>
+impl<
+        const TAG: usize,
+        const A: usize,
+        const WORD: usize,
+        const DEPTH: usize,
+        const ENTRIES: usize,
+        const CHAINS: usize,
+    > Default for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
     fn default() -> Self {
         assert!(
@@ -270,8 +284,14 @@ impl<const TAG: usize, const A: usize, const WORD: usize, const DEPTH: usize> De
     }
 }
 
-impl<const TAG: usize, const A: usize, const WORD: usize, const DEPTH: usize> Logic
-    for MsmEngine<TAG, A, WORD, DEPTH>
+impl<
+        const TAG: usize,
+        const A: usize,
+        const WORD: usize,
+        const DEPTH: usize,
+        const ENTRIES: usize,
+        const CHAINS: usize,
+    > Logic for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
     #[hdl_gen]
     fn update(&mut self) {
@@ -303,17 +323,11 @@ impl<const TAG: usize, const A: usize, const WORD: usize, const DEPTH: usize> Lo
             b_valid,
             b_entry
         );
-        clock!(self, clock, lane, park, inbox);
+        clock!(self, clock, lane, park, inbox, ram, plain, triangle);
         for i in 0..DEPTH {
             self.cam[i].clock.next = self.clock.val();
             self.cam_valid[i].clock.next = self.clock.val();
         }
-        self.ram.read_clock.next = self.clock.val();
-        self.ram.write_clock.next = self.clock.val();
-        self.plain.read_clock.next = self.clock.val();
-        self.plain.write_clock.next = self.clock.val();
-        self.triangle.read_clock.next = self.clock.val();
-        self.triangle.write_clock.next = self.clock.val();
 
         // The digit becomes a word: bucket address g 2^(c-1) + |d| - 1, sign, point.
         self.address.next = (bit_cast::<A, 8>(self.group.val())

@@ -3,4 +3,5 @@
 
 pub mod core;
 pub mod engine;
+pub mod ram;
 pub mod slicer;

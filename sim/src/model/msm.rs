@@ -82,6 +82,18 @@ pub fn segment_sums(segment: &[Projective]) -> (Projective, Projective) {
     (r, s)
 }
 
+/// The card's reduction plan for one lane holding `windows_per_lane` windows of 2^(c-1)
+/// buckets: segments of m = 2^m_log2 buckets, the largest m that leaves at least L + 2 chains
+/// (each chain's next add reads its last result, L clocks later), so the running sums keep the
+/// lane full. With fewer buckets than that (small c), chains of one bucket run on past them
+/// into empty addresses. Returns (m_log2, chains).
+pub fn segment_plan(c: u32, windows_per_lane: usize, latency: usize) -> (u32, u32) {
+    let total = (windows_per_lane as u32) << (c - 1);
+    let need = latency as u32 + 2;
+    let m_log2 = (0..c).rev().find(|&k| total >> k >= need).unwrap_or(0);
+    (m_log2, (total >> m_log2).max(need))
+}
+
 /// The host's finish of one window: T = sum_j T_j + m sum_j j S_j from its segments' (S_j,
 /// T_j), j = 0.. in bucket order. Returns T and the number of adds.
 pub fn finish_window(sums: &[(Projective, Projective)], m: usize) -> (Projective, u64) {

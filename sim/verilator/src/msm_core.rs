@@ -5,12 +5,12 @@
 use std::ffi::c_void;
 
 use msm_sim::model::digits::windows;
-use msm_sim::model::msm::{combine_windows, finish_window};
+use msm_sim::model::msm::{self, combine_windows, finish_window};
 use msm_sim::model::Projective;
 
 use crate::lane::{projective, Coords};
 use crate::model::{lifecycle, Model};
-use crate::{from_words, to_words, ADDRESS_BITS, LANES};
+use crate::{from_words, to_words, CHAINS, LANES};
 
 extern "C" {
     #[allow(clippy::too_many_arguments)]
@@ -110,16 +110,15 @@ pub struct Timeout {
     pub cycles: u64,
 }
 
-/// Segments of 2^m_log2 buckets over a lane's ceil(W / LANES) 2^(c-1) bucket addresses: the
-/// largest m that leaves at least L + 2 chains, so that the running sums keep the lane full.
-/// With fewer buckets than that (small c), chains of one bucket run on past them into the
-/// empty addresses. Returns (m_log2, chains).
+/// The reduction plan (`msm_sim::model::msm::segment_plan`) for a lane of the test
+/// configuration: (m_log2, chains per lane).
 pub fn segment_plan(c: u32) -> (u32, u32) {
-    let total = (windows(c).len().div_ceil(LANES) as u32) << (c - 1);
-    let need = crate::FQ_LANE_LATENCY as u32 + 2;
-    let m_log2 = (0..c).rev().find(|&k| total >> k >= need).unwrap_or(0);
-    let chains = (total >> m_log2).max(need);
-    assert!(chains <= 1 << ADDRESS_BITS, "{chains} chains of one bucket");
+    let (m_log2, chains) =
+        msm::segment_plan(c, windows(c).len().div_ceil(LANES), crate::FQ_LANE_LATENCY);
+    assert!(
+        chains as usize <= CHAINS,
+        "{chains} chains: the core holds {CHAINS}"
+    );
     (m_log2, chains)
 }
 
