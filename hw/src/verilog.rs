@@ -6,7 +6,7 @@ use rust_hdl::prelude::*;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
-use crate::msm::core::{self, MsmCore, Shape};
+use crate::msm::core::{self, MsmCore, Shaped};
 use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
 
@@ -191,18 +191,9 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
     };
     let lane_file = lane + &mul + &add_sub;
     let core = match cfg.name {
-        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352>>(
-            cfg,
-            MsmCore::<16, 2, 13, 526, 196, 6656, 352>::SHAPE,
-        ),
-        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384>>(
-            cfg,
-            MsmCore::<32, 2, 18, 531, 206, 147456, 384>::SHAPE,
-        ),
-        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464>>(
-            cfg,
-            MsmCore::<16, 1, 14, 527, 232, 13312, 464>::SHAPE,
-        ),
+        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352>>(cfg),
+        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384>>(cfg),
+        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464>>(cfg),
         other => panic!("no core instance for config {other}"),
     } + &lane_file;
     let slicer = match cfg.lanes {
@@ -254,9 +245,9 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
 }
 
 /// The core's Verilog, once its type parameters are checked against the ones `cfg` derives.
-fn core_verilog<C: Block + Default + 'static>(cfg: &Config, shape: Shape) -> String {
+fn core_verilog<C: Block + Default + Shaped + 'static>(cfg: &Config) -> String {
     assert_eq!(
-        shape,
+        C::SHAPE,
         core::shape(cfg),
         "{}: the core's type parameters",
         cfg.name

@@ -38,6 +38,11 @@ pub struct Shape {
     pub chains: usize,
 }
 
+/// A core type and the shape its parameters give, for checking against [`shape`].
+pub trait Shaped {
+    const SHAPE: Shape;
+}
+
 pub fn shape(cfg: &Config) -> Shape {
     let entries = num_windows(cfg.c_max).div_ceil(cfg.lanes) << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
@@ -128,9 +133,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
+    > Shaped for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
 {
-    pub const SHAPE: Shape = Shape {
+    const SHAPE: Shape = Shape {
         tag_bits: TAG,
         lanes: LANES,
         address_bits: A,
