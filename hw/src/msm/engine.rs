@@ -12,7 +12,7 @@
 //! lane in mixed mode (Z2 = 1), the address as the tag. L clocks later the sum is written back.
 //! The in-flight table is a shift register of the last L + 1 issued addresses (a CAM): an
 //! address leaves it at the edge that writes its bucket back, so a later read sees the sum. It
-//! costs O(L) registers instead of a busy bit per bucket (2^18 buckets on a U55C).
+//! costs O(L) registers instead of a busy bit per bucket (147,456 buckets per lane on a U55C).
 //!
 //! Entries carry the epoch of the MSM that wrote them: `start` begins an MSM by moving to the
 //! next epoch, so the RAM needs no clearing sweep (until the 16-bit epoch wraps: 65535 MSMs).
