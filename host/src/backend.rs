@@ -100,7 +100,7 @@ pub fn check_scalars(loaded: usize, scalars: &[Fr]) -> Result<(), MsmError> {
 
 /// A fixed window width must lie in 2..=`max` (the backend's largest c).
 pub fn check_window(window: Option<u32>, max: u32) -> Result<(), MsmError> {
-    let min = *msm_sim::model::digits::WINDOW_RANGE.start();
+    let min = *msm_spec::window::WINDOW_RANGE.start();
     match window {
         Some(c) if !(min..=max).contains(&c) => Err(MsmError::WindowOutOfRange { c, min, max }),
         _ => Ok(()),

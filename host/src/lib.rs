@@ -19,6 +19,7 @@ pub mod cpu;
 pub mod error;
 pub mod input;
 pub mod model;
+#[cfg(feature = "sim")]
 pub mod sim;
 /// Seeded random inputs (`msm_sim::workload`).
 pub use msm_sim::workload;
@@ -27,4 +28,6 @@ pub use backend::{MsmBackend, MsmReport};
 pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;
+pub use msm_spec::reduction::CardShape;
+#[cfg(feature = "sim")]
 pub use sim::SimBackend;

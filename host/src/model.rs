@@ -1,12 +1,14 @@
 //! The reference-model backend: the card's algorithm run by the bit-exact software model
-//! (`msm_sim::model`), single-threaded. It is the golden reference for the simulated and real
-//! cards, and counts the additions the card would perform.
+//! (`msm_sim::model`), single-threaded, with the reduction plan of a given card. It is the
+//! golden reference for the simulated and real cards, and counts the additions the card would
+//! perform.
 
 use ark_bn254::{Fr, G1Affine};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::digits::{buckets_per_window, WINDOW_RANGE};
-use msm_sim::model::msm::{choose_window, msm};
+use msm_sim::model::msm::msm;
 use msm_sim::model::Affine;
+use msm_spec::reduction::{CardShape, Plan};
+use msm_spec::window::{choose_window, WINDOW_RANGE};
 
 use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmReport};
 use crate::error::MsmError;
@@ -15,15 +17,18 @@ pub struct ModelBackend {
     bases: Vec<Affine>,
     /// Fixed window width, or `None` to choose per MSM size.
     window: Option<u32>,
+    card: CardShape,
 }
 
 impl ModelBackend {
     /// `window`: a fixed c in 2..=16, or `None` to pick the c with the fewest adds per MSM.
-    pub fn new(window: Option<u32>) -> Result<Self, MsmError> {
+    /// `card`: the card whose reduction plan to follow (e.g. `msm_host::sim::SHAPE`).
+    pub fn new(window: Option<u32>, card: CardShape) -> Result<Self, MsmError> {
         check_window(window, *WINDOW_RANGE.end())?;
         Ok(Self {
             bases: Vec::new(),
             window,
+            card,
         })
     }
 }
@@ -48,11 +53,9 @@ impl MsmBackend for ModelBackend {
         let c = self
             .window
             .unwrap_or_else(|| choose_window(scalars.len(), *WINDOW_RANGE.end()));
-        // Any power-of-two segment count gives the same point; about sqrt(K) balances the
-        // chains' length against the host's share.
-        let segments = 1 << (buckets_per_window(c).trailing_zeros() / 2);
         let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
-        let (point, counts) = msm(&self.bases[..scalars.len()], &limbs, c, segments);
+        let plan = Plan::new(c, self.card);
+        let (point, counts) = msm(&self.bases[..scalars.len()], &limbs, &plan);
         Ok(MsmReport {
             point: projective_to_ark(&point),
             window: c,

@@ -5,7 +5,7 @@
 
 use ark_bn254::{Fr, G1Affine};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::msm::choose_window;
+use msm_spec::window::choose_window;
 use msm_verilator::MsmCore;
 
 use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmReport};
@@ -13,6 +13,9 @@ use crate::error::MsmError;
 
 /// Largest window the simulated core's bucket memory holds (the test configuration's c_max).
 pub const SIM_C_MAX: u32 = msm_verilator::C_MAX;
+
+/// The simulated card's lanes and lane latency: what its reduction plan depends on.
+pub const SHAPE: msm_spec::reduction::CardShape = msm_verilator::SHAPE;
 
 pub struct SimBackend {
     core: MsmCore,
@@ -83,7 +86,7 @@ impl MsmBackend for SimBackend {
             window: c,
             adds: Some(run.adds),
             cycles: Some(run.cycles()),
-            lanes: Some(msm_verilator::LANES),
+            lanes: Some(run.lanes),
         })
     }
 }

@@ -4,23 +4,19 @@
 use ark_bn254::{Fr, G1Projective};
 use ark_ec::VariableBaseMSM;
 use ark_ff::{One, Zero};
+mod common;
+
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, SimBackend};
+use msm_host::MsmBackend;
 
 #[test]
 fn key_loaded_once_many_msms_and_prefixes() {
     let seed = msm_sim::seed::seed("backends agree");
     let (bases, scalars) = random_inputs(300, seed);
-    let mut cpu = CpuBackend::new();
-    let mut model = ModelBackend::new(None).unwrap();
-    let mut fixed = ModelBackend::new(Some(5)).unwrap();
-    let mut sim = SimBackend::new(None).unwrap();
-    for b in [
-        &mut cpu as &mut dyn MsmBackend,
-        &mut model,
-        &mut fixed,
-        &mut sim,
-    ] {
+    let mut fixed = common::model(Some(5));
+    let mut backends = common::backends();
+    backends.push(Box::new(common::model(Some(5))));
+    for b in backends.iter_mut() {
         b.load_bases(&bases).unwrap();
         assert_eq!(b.num_bases(), 300);
         for n in [1, 2, 3, 100, 257, 300] {
@@ -31,19 +27,21 @@ fn key_loaded_once_many_msms_and_prefixes() {
         let want = G1Projective::msm(&bases[..3], &edge).unwrap();
         assert_eq!(b.msm(&edge).unwrap(), want, "{} edge scalars", b.name());
     }
+    fixed.load_bases(&bases).unwrap();
     let report = fixed.msm_report(&scalars).unwrap();
     assert_eq!(report.window, 5);
     assert!(report.adds.unwrap() > 0);
 }
 
+#[cfg(feature = "sim")]
 #[test]
 fn simulated_card_reports_its_cycles() {
     let (bases, scalars) = random_inputs(64, msm_sim::seed::seed("sim report"));
-    let mut sim = SimBackend::new(Some(4)).unwrap();
+    let mut sim = msm_host::SimBackend::new(Some(4)).unwrap();
     sim.load_bases(&bases).unwrap();
     let report = sim.msm_report(&scalars).unwrap();
     assert_eq!(report.point, G1Projective::msm(&bases, &scalars).unwrap());
-    let lanes = msm_verilator::LANES;
+    let lanes = msm_host::sim::SHAPE.lanes;
     assert_eq!((report.window, report.lanes), (4, Some(lanes)));
     let (adds, cycles) = (report.adds.unwrap(), report.cycles.unwrap());
     assert!(

@@ -22,6 +22,7 @@ const FIELDS: [&str; 10] = [
     "clock_mhz",
 ];
 
+#[cfg(feature = "sim")]
 #[test]
 fn bench_json_lines() {
     let seed = msm_sim::seed::seed("cli bench").to_string();

@@ -10,18 +10,12 @@ use msm_host::input::{
     base_to_bytes, bases_from_bytes, bases_from_limbs, scalar_to_bytes, scalars_from_bytes,
     scalars_from_limbs,
 };
-use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmError, SimBackend};
-use msm_sim::model::digits::SCALAR_MODULUS;
-use msm_sim::model::field::P;
+mod common;
 
-fn backends() -> Vec<Box<dyn MsmBackend>> {
-    vec![
-        Box::new(CpuBackend::new()),
-        Box::new(ModelBackend::new(None).unwrap()),
-        Box::new(SimBackend::new(None).unwrap()),
-    ]
-}
+use common::backends;
+use msm_host::workload::random_inputs;
+use msm_host::{ModelBackend, MsmBackend, MsmError};
+use msm_spec::limbs::{sub, P, SCALAR_MODULUS};
 
 fn inputs(n: usize) -> (Vec<G1Affine>, Vec<Fr>) {
     random_inputs(n, msm_sim::seed::seed("errors"))
@@ -89,25 +83,28 @@ fn length_errors() {
 fn window_out_of_range() {
     for c in [0, 1, 17] {
         assert!(matches!(
-            ModelBackend::new(Some(c)),
+            ModelBackend::new(Some(c), common::card()),
             Err(MsmError::WindowOutOfRange { .. })
         ));
     }
     // The simulated core's bucket memory holds c <= its c_max.
+    #[cfg(feature = "sim")]
     let max = msm_host::sim::SIM_C_MAX;
+    #[cfg(feature = "sim")]
     for c in [1, max + 1, 16] {
         assert!(matches!(
-            SimBackend::new(Some(c)),
+            msm_host::SimBackend::new(Some(c)),
             Err(MsmError::WindowOutOfRange { max: m, .. }) if m == max
         ));
     }
 }
 
 /// A card that does not finish in its budget is an error, and the next MSM still works.
+#[cfg(feature = "sim")]
 #[test]
 fn card_timeout_is_an_error_and_the_card_recovers() {
     let (bases, scalars) = inputs(50);
-    let mut sim = SimBackend::new(Some(6)).unwrap();
+    let mut sim = msm_host::SimBackend::new(Some(6)).unwrap();
     sim.load_bases(&bases).unwrap();
     sim.set_cycle_limit(100);
     assert!(matches!(
@@ -167,7 +164,7 @@ fn raw_scalars_are_checked() {
             unit: 32
         })
     );
-    let r_minus_1 = msm_sim::model::field::sub(&SCALAR_MODULUS, &[1, 0, 0, 0]).0;
+    let r_minus_1 = sub(&SCALAR_MODULUS, &[1, 0, 0, 0]).0;
     assert_eq!(
         scalars_from_limbs(&[r_minus_1]).unwrap(),
         vec![-Fr::from(1u64)]

@@ -1,7 +1,8 @@
 //! The BN254 MSM core in rust-hdl. `config` drives the design; `field` holds the Fq units.
-//! Golden models: `msm_sim::model`.
+//! Golden models: `msm_sim::model`. The configurations are `msm_spec`'s.
 
-pub mod config;
+pub use msm_spec::config;
+
 pub mod field;
 pub mod msm;
 pub mod point;

@@ -14,6 +14,12 @@ use crate::point::lane::{self, FqLane};
 pub struct Unit {
     pub name: &'static str,
     pub verilog: String,
+    /// The top module's ports, in declaration order: the one port list that simulation shims
+    /// and synthesis wrappers are generated from.
+    pub ports: Vec<Port>,
+    /// Synthesized when no unit is named. The whole core is not: yosys (WASM) runs out of call
+    /// stack in ABC9 on it (hw/README.md).
+    pub synth_by_default: bool,
     /// Latency in cycles, from the configuration.
     pub latency: usize,
     /// Other units' modules that this unit's file holds and instantiates. Synthesis keeps them
@@ -21,8 +27,61 @@ pub struct Unit {
     pub instantiates: &'static [&'static str],
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    In,
+    Out,
+}
+
+/// A port of a unit's top module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    /// The Verilog name: rust-hdl names element i of an array port `name$i`.
+    pub name: String,
+    pub dir: Dir,
+    pub width: usize,
+}
+
+/// Collects the top block's own ports (the atoms of the outermost scope).
+#[derive(Default)]
+struct PortProbe {
+    depth: usize,
+    ports: Vec<Port>,
+}
+
+impl Probe for PortProbe {
+    fn visit_start_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth += 1;
+    }
+
+    fn visit_atom(&mut self, name: &str, signal: &dyn Atom) {
+        let dir = match signal.kind() {
+            AtomKind::InputParameter => Dir::In,
+            AtomKind::OutputParameter => Dir::Out,
+            _ => return,
+        };
+        if self.depth == 1 {
+            self.ports.push(Port {
+                name: name.to_owned(),
+                dir,
+                width: signal.bits(),
+            });
+        }
+    }
+
+    fn visit_end_scope(&mut self, _name: &str, _node: &dyn Block) {
+        self.depth -= 1;
+    }
+}
+
+/// A generated module: its Verilog and its ports.
+struct Emitted {
+    verilog: String,
+    ports: Vec<Port>,
+}
+
 /// The Verilog of `U` with its top module (rust-hdl calls it `top`) renamed `name`.
-fn emit<U: Block + Default + 'static>(name: &str) -> String {
+fn emit<U: Block + Default + 'static>(name: &str) -> Emitted {
     emit_with(name, || Box::new(U::default()))
 }
 
@@ -32,20 +91,23 @@ fn emit<U: Block + Default + 'static>(name: &str) -> String {
 fn emit_with<U: Block + 'static>(
     name: &str,
     make: impl FnOnce() -> Box<U> + Send + 'static,
-) -> String {
-    let verilog = std::thread::Builder::new()
+) -> Emitted {
+    let (verilog, ports) = std::thread::Builder::new()
         .stack_size(1 << 30)
         .spawn(|| {
             let mut uut = make();
             uut.connect_all();
-            generate_verilog(uut.as_ref())
+            let mut probe = PortProbe::default();
+            uut.accept("top", &mut probe);
+            (generate_verilog(uut.as_ref()), probe.ports)
         })
         .expect("spawn the generator thread")
         .join()
         .expect("Verilog generation panicked");
-    direct_clocks(&verilog)
+    let verilog = direct_clocks(&verilog)
         .replace("module top(", &format!("module {name}("))
-        .replace("top$", &format!("{name}$"))
+        .replace("top$", &format!("{name}$"));
+    Emitted { verilog, ports }
 }
 
 /// rust-hdl drives each sub-block's clock from a `reg` written inside the parent's one
@@ -189,63 +251,75 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         32 => emit_with("fq_lane", move || Box::new(FqLane::<32>::new(&c))),
         other => panic!("no lane instance for tag_bits = {other}"),
     };
-    let lane_file = lane + &mul + &add_sub;
+    let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
     let core = match cfg.name {
         "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352>>(cfg),
         "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384>>(cfg),
         "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464>>(cfg),
         other => panic!("no core instance for config {other}"),
-    } + &lane_file;
+    };
     let slicer = match cfg.lanes {
         1 => emit::<Slicer<1>>("msm_slicer"),
         2 => emit::<Slicer<2>>("msm_slicer"),
         other => panic!("no slicer instance for {other} lanes"),
     };
-    let mut units = vec![
+    let row = with_mul!(cfg, M, R => emit::<R>("fq_mont_row"));
+    vec![
         Unit {
             name: "fq_add_sub",
             latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
-            verilog: add_sub.clone(),
+            verilog: add_sub.verilog,
+            ports: add_sub.ports,
+            synth_by_default: true,
             instantiates: &[],
         },
         Unit {
             name: "fq_mul",
             latency: mul::latency(cfg),
-            verilog: mul.clone(),
+            verilog: mul.verilog,
+            ports: mul.ports,
+            synth_by_default: true,
             instantiates: &[],
         },
         Unit {
             name: "fq_mont_row",
-            verilog: with_mul!(cfg, M, R => emit::<R>("fq_mont_row")),
+            verilog: row.verilog,
+            ports: row.ports,
+            synth_by_default: true,
             latency: ROW_LATENCY,
             instantiates: &[],
         },
         Unit {
             name: "fq_lane",
-            verilog: lane_file,
+            verilog: lane_file.clone(),
+            ports: lane.ports,
+            synth_by_default: true,
             latency: lane::latency(cfg),
             instantiates: &["fq_mul", "fq_add_sub"],
         },
         Unit {
             name: "msm_slicer",
-            verilog: slicer,
+            verilog: slicer.verilog,
+            ports: slicer.ports,
+            synth_by_default: true,
             // A scalar taken at one edge has its first digit out after it.
             latency: 1,
             instantiates: &[],
         },
-    ];
-    units.push(Unit {
-        name: "msm_core",
-        verilog: core,
-        // Not a pipeline: `idle` says when it is done.
-        latency: 0,
-        instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
-    });
-    units
+        Unit {
+            name: "msm_core",
+            verilog: core.verilog + &lane_file,
+            ports: core.ports,
+            synth_by_default: false,
+            // Not a pipeline: `idle` says when it is done.
+            latency: 0,
+            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+        },
+    ]
 }
 
 /// The core's Verilog, once its type parameters are checked against the ones `cfg` derives.
-fn core_verilog<C: Block + Default + Shaped + 'static>(cfg: &Config) -> String {
+fn core_verilog<C: Block + Default + Shaped + 'static>(cfg: &Config) -> Emitted {
     assert_eq!(
         C::SHAPE,
         core::shape(cfg),

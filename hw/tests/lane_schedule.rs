@@ -2,9 +2,9 @@
 //! valid for every configuration.
 
 use msm_hw::config::ALL;
-use msm_hw::point::schedule::{asap, lane_program, UnitLatency, Val};
+use msm_hw::point::schedule::{asap, lane_program, Kind, UnitLatency, Val};
 use msm_sim::model::{Affine, Fq, Projective};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// Random multiples of the generator (1, 2) by the model's own additions, rescaled by random Z.
@@ -36,7 +36,7 @@ fn random_points(rng: &mut ChaCha8Rng, n: usize) -> Vec<Projective> {
 
 #[test]
 fn program_is_the_models_formula_in_both_modes() {
-    let mut rng = ChaCha8Rng::seed_from_u64(msm_sim::seed::seed("lane program"));
+    let mut rng = msm_sim::seed::rng("lane program");
     let program = lane_program();
     let pts = random_points(&mut rng, 200);
     let mut cases: Vec<(Projective, Projective)> = pts.windows(2).map(|w| (w[0], w[1])).collect();
@@ -50,13 +50,13 @@ fn program_is_the_models_formula_in_both_modes() {
     ]);
     cases.push((Projective::IDENTITY, Projective::IDENTITY));
     for (a, b) in cases {
-        let out = program.eval([a.x, a.y, a.z, b.x, b.y, b.z], false);
+        let out = program.eval([a.x, a.y, a.z, b.x, b.y, b.z], Fq::ZERO, false, field);
         let want = a.add(&b);
         assert_eq!(out, [want.x, want.y, want.z], "Algorithm 7: {a:?} + {b:?}");
         // Mixed mode: Z2 = 1 and the negate bit give Algorithm 8 exactly.
         if let Some(q) = b.to_affine() {
             for negate in [false, true] {
-                let out = program.eval([a.x, a.y, a.z, q.x, q.y, Fq::ONE], negate);
+                let out = program.eval([a.x, a.y, a.z, q.x, q.y, Fq::ONE], Fq::ZERO, negate, field);
                 let want = a.add_mixed(&q, negate);
                 assert_eq!(
                     out,
@@ -98,5 +98,14 @@ fn asap_schedule_is_valid_for_every_config() {
         // The critical path: X1 + Z1 (14), x (X2 + Z2) (16), - (t0 + t2) (18), x 9 (24: four
         // add/subs), x t4 (25), t2 - x3 (27): two multiplications and seven add/subs.
         assert_eq!(s.latency, 2 * lat.mul + 7 * lat.add_sub, "{}", cfg.name);
+    }
+}
+
+/// One operation of the lane program on the model's field.
+fn field(kind: Kind, a: Fq, b: Fq) -> Fq {
+    match kind {
+        Kind::Mul => a.mul(&b),
+        Kind::Sub => a.sub(&b),
+        _ => a.add(&b),
     }
 }

@@ -4,11 +4,10 @@
 use msm_hw::config::{Config, SIM};
 use msm_hw::field::{add_sub, limbs_to_bits, mul};
 use msm_hw::{with_add_sub, with_mul};
-use msm_sim::model::field::{sub, P, R_MOD_P};
 use msm_sim::model::Fq;
+use msm_spec::limbs::{sub, P, R_MOD_P};
 use num_bigint::BigUint;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use rust_hdl::prelude::*;
 
 fn to_bits(l: &[u64; 4]) -> Bits<256> {
@@ -23,8 +22,7 @@ fn from_bits(b: Bits<256>) -> [u64; 4] {
 
 /// Operands: edge values, then random ones.
 fn operands(n_random: usize) -> Vec<([u64; 4], [u64; 4], bool)> {
-    let seed = msm_sim::seed::seed("rust-hdl sim");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = msm_sim::seed::rng("rust-hdl sim");
     let p_minus_1 = sub(&P, &[1, 0, 0, 0]).0;
     let edges = [[0; 4], [1, 0, 0, 0], p_minus_1, R_MOD_P];
     let mut ops: Vec<_> = edges

@@ -18,3 +18,8 @@ pub fn fresh() -> u64 {
         .map_or(0, |d| d.as_nanos() as u64);
     nanos ^ (u64::from(std::process::id()) << 32)
 }
+
+/// A generator seeded by [`seed`]`(what)`: the one random source of the randomized tests.
+pub fn rng(what: &str) -> rand_chacha::ChaCha8Rng {
+    rand::SeedableRng::seed_from_u64(seed(what))
+}

@@ -5,8 +5,8 @@ use ark_bn254::Fq as ArkFq;
 use ark_ff::{Field, PrimeField};
 use ark_std::UniformRand;
 use msm_sim::model::ark::{fq_from_ark, fq_to_ark};
-use msm_sim::model::field::R_MOD_P;
 use msm_sim::model::Fq;
+use msm_spec::limbs::{P, R_MOD_P};
 
 fn check(a: ArkFq, b: ArkFq) {
     let (x, y) = (fq_from_ark(&a), fq_from_ark(&b));
@@ -64,5 +64,5 @@ fn canonical_conversions_round_trip() {
             a.inverse().unwrap_or_default()
         );
     }
-    assert_eq!(Fq::from_montgomery(msm_sim::model::field::P), None);
+    assert_eq!(Fq::from_montgomery(P), None);
 }

@@ -5,15 +5,22 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::VariableBaseMSM;
 use ark_ff::{Field, One, Zero};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::digits::{buckets_per_window, num_windows, WINDOW_RANGE};
-use msm_sim::model::msm::{msm, reduction_adds};
+use msm_sim::model::msm::msm;
+use msm_spec::reduction::{segment_len, Plan};
+use msm_spec::window::{buckets_per_window, num_windows, reduction_adds, WINDOW_RANGE};
 use rand::Rng;
 
 /// Runs the model MSM and compares it with arkworks; checks the add counts too.
 fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, segments: usize) {
     let mb: Vec<_> = bases.iter().map(|b| affine_from_ark(b).unwrap()).collect();
     let ms: Vec<_> = scalars.iter().map(scalar_limbs).collect();
-    let (got, counts) = msm(&mb, &ms, c, segments);
+    let plan = Plan {
+        c,
+        lanes: 1,
+        m_log2: segment_len(c, segments).trailing_zeros(),
+        chains: segments as u32,
+    };
+    let (got, counts) = msm(&mb, &ms, &plan);
     let want = G1Projective::msm(bases, scalars).unwrap();
     assert_eq!(
         projective_to_ark(&got),

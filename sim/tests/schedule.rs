@@ -2,10 +2,11 @@
 //! behave as the pipeline arithmetic says they must.
 mod common;
 
-use msm_sim::model::msm::{accumulate, reduction_adds};
+use msm_sim::model::msm::accumulate;
 use msm_sim::model::schedule::{
     auto_segments, random_scalars, schedule, ScalarDistribution, ScheduleParams,
 };
+use msm_spec::window::reduction_adds;
 
 fn params(c: u32, latency: u64, lanes: usize) -> ScheduleParams {
     ScheduleParams {

@@ -2,12 +2,21 @@
 //! hierarchical mode: each top unit (one no other unit instantiates) is verilated with every
 //! unit it instantiates as a `hier_block`. A hierarchical block is verilated and compiled once
 //! however many instances it has (inlined, the lane's 12 multipliers were 108 MB of C++), and
-//! each block is a complete Verilated model of its own, which the unit shims drive directly.
+//! each block is a complete Verilated model of its own, which its shim drives directly.
+//! Each unit's shim and Rust glue are generated from its port list (`build/glue.rs`).
 //! The objects, Verilator's runtime and the shims go into one static library.
 //! Works with Debian's Verilator 5.006 (which ships no libverilated.a).
 
+#[path = "build/glue.rs"]
+mod glue;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use msm_hw::verilog::Unit;
+
+/// The units this crate drives (`fq_mont_row` is generated for synthesis reports only).
+const DRIVEN: [&str; 5] = ["fq_add_sub", "fq_mul", "fq_lane", "msm_slicer", "msm_core"];
 
 fn verilator_root() -> PathBuf {
     let out = Command::new("verilator")
@@ -29,22 +38,21 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// Verilates `top` with the units it instantiates as hierarchical blocks, and builds the
-/// objects (`--build`); returns its directory.
-fn verilate(top: &msm_hw::verilog::Unit, out: &Path, manifest: &Path, jobs: &str) -> PathBuf {
+/// Verilates `top` with `hier` (the units it instantiates that have models of their own) as
+/// hierarchical blocks, and builds the objects (`--build`); returns its directory.
+fn verilate(top: &Unit, hier: &[&str], out: &Path, manifest: &Path, jobs: &str) -> PathBuf {
     // Start clean: a rerun may name its files otherwise.
     let dir = out.join(top.name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join(format!("{}.v", top.name));
     std::fs::write(&src, &top.verilog).unwrap();
-    let hier = dir.join("hier.vlt");
-    let blocks: String = top
-        .instantiates
+    let config = dir.join("hier.vlt");
+    let blocks: String = hier
         .iter()
         .map(|m| format!("hier_block -module \"{m}\"\n"))
         .collect();
-    std::fs::write(&hier, format!("`verilator_config\n{blocks}")).unwrap();
+    std::fs::write(&config, format!("`verilator_config\n{blocks}")).unwrap();
     let status = Command::new("verilator")
         .args([
             "--cc",
@@ -61,7 +69,7 @@ fn verilate(top: &msm_hw::verilog::Unit, out: &Path, manifest: &Path, jobs: &str
         .arg("-Mdir")
         .arg(&dir)
         .arg(manifest.join("../../hw/lint/waivers.vlt"))
-        .arg(&hier)
+        .arg(&config)
         .arg(&src)
         .status()
         .expect("run verilator");
@@ -73,31 +81,34 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let include = verilator_root().join("include");
-    let cfg = msm_hw::config::SIM;
-    let units = msm_hw::verilog::units(&cfg);
-    // The units with a shim in csrc/ (fq_mont_row is generated for synthesis reports only).
-    let shimmed: Vec<_> = units
-        .iter()
-        .filter(|u| manifest.join(format!("csrc/{}.cpp", u.name)).exists())
+    let cfg = msm_spec::config::SIM;
+    let units: Vec<Unit> = msm_hw::verilog::units(&cfg)
+        .into_iter()
+        .filter(|u| DRIVEN.contains(&u.name))
         .collect();
-    // The tops: shimmed units no other shimmed unit instantiates. Each is one Verilator build.
-    let tops: Vec<_> = shimmed
+    assert_eq!(
+        units.len(),
+        DRIVEN.len(),
+        "msm-hw no longer has every driven unit"
+    );
+    // The tops: driven units no other driven unit instantiates. Each is one Verilator build.
+    let tops: Vec<&Unit> = units
         .iter()
-        .filter(|u| !shimmed.iter().any(|t| t.instantiates.contains(&u.name)))
+        .filter(|u| !units.iter().any(|t| t.instantiates.contains(&u.name)))
         .collect();
     let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
     let mut dirs = Vec::new();
     for top in &tops {
-        dirs.push(verilate(top, &out, &manifest, &jobs));
+        dirs.push(verilate(top, top.instantiates, &out, &manifest, &jobs));
     }
     let mut build = cc::Build::new();
     build
         .cpp(true)
         .std("c++17")
         .define("VM_TRACE", "1")
-        .define("MSM_LANES", cfg.lanes.to_string().as_str())
         .include(&include)
         .include(include.join("vltstd"))
+        .include(manifest.join("csrc"))
         .warnings(false)
         .debug(false)
         .flag("-faligned-new");
@@ -114,7 +125,7 @@ fn main() {
         objects(dir, &mut objs);
         build.include(dir);
         // A hierarchical block's model lives in V<name>/ under its top's directory.
-        for unit in &shimmed {
+        for unit in &units {
             build.include(dir.join(format!("V{}", unit.name)));
         }
     }
@@ -122,9 +133,16 @@ fn main() {
     for o in objs {
         build.object(o);
     }
-    let mut consts = String::new();
-    for unit in &shimmed {
-        build.file(manifest.join(format!("csrc/{}.cpp", unit.name)));
+    let shims = out.join("shims");
+    std::fs::create_dir_all(&shims).unwrap();
+    let mut rust =
+        String::from("// Generated by build.rs from msm-hw's port lists: do not edit.\n");
+    let mut consts = String::from("// Generated by build.rs from msm-hw: do not edit.\n");
+    for unit in &units {
+        let shim = shims.join(format!("{}.cpp", unit.name));
+        std::fs::write(&shim, glue::shim(unit.name, &unit.ports)).unwrap();
+        build.file(shim);
+        rust += &glue::rust(unit.name, &unit.ports, None);
         consts += &format!(
             "/// Latency of `{0}` in the test configuration, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n",
             unit.name,
@@ -132,18 +150,18 @@ fn main() {
             unit.latency
         );
     }
-    let shape = msm_hw::msm::core::shape(&cfg);
     consts += &format!(
-        "/// Tag width of the test configuration.\npub const TAG_BITS: u32 = {};\n\
-         /// Adder lanes of the test configuration's core.\npub const LANES: usize = {};\n\
-         /// Largest window width the test configuration's bucket memory holds.\npub const C_MAX: u32 = {};\n\
-         /// The most chains one lane's reduction can run (its chain-sum RAMs).\npub const CHAINS: usize = {};\n",
-        cfg.tag_bits, shape.lanes, cfg.c_max, shape.chains
+        "/// The most chains one lane's reduction can run (its chain-sum RAMs), from msm-hw.\n\
+         pub const CHAINS: usize = {};\n",
+        msm_hw::msm::core::shape(&cfg).chains
     );
+    std::fs::write(out.join("glue.rs"), rust).unwrap();
     std::fs::write(out.join("units.rs"), consts).unwrap();
     build.compile("msm_verilated");
     println!("cargo:rustc-link-lib=pthread");
     println!("cargo:rerun-if-changed=csrc");
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=../../hw/src");
+    println!("cargo:rerun-if-changed=../../hw/spec/src");
     println!("cargo:rerun-if-changed=../../hw/lint");
 }

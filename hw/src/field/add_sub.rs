@@ -9,7 +9,7 @@
 //! Operands shift down by LIMB per stage and results shift in from the top, so every stage is
 //! the same block working on bits [0, LIMB).
 
-use msm_sim::model::field::P;
+use msm_spec::limbs::P;
 use rust_hdl::prelude::*;
 
 /// Latency in cycles of [`FqAddSub`] with limbs of `limb` bits.

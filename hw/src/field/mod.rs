@@ -7,11 +7,10 @@ pub mod mul;
 pub mod product;
 pub mod tile;
 
-/// Bits of an Fq element on the bus (4 x 64-bit limbs, Montgomery form).
-pub const FIELD_BITS: u32 = 256;
+pub use msm_spec::limbs::FIELD_BITS;
 
 /// A 256-bit limb vector (the bus format) as a rust-hdl value of N >= 256 bits.
-pub fn limbs_to_bits<const N: usize>(l: &msm_sim::model::Limbs) -> rust_hdl::prelude::Bits<N> {
+pub fn limbs_to_bits<const N: usize>(l: &msm_spec::Limbs) -> rust_hdl::prelude::Bits<N> {
     let words: Vec<u32> = l
         .iter()
         .flat_map(|x| [*x as u32, (x >> 32) as u32])

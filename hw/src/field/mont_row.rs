@@ -10,7 +10,7 @@
 //!        are then zero except for a carry into bit B: shift right by B and fold that carry in
 //!        with a 3:2 compressor.
 
-use msm_sim::model::field as fq;
+use msm_spec::limbs as fq;
 use rust_hdl::prelude::*;
 
 use super::limbs_to_bits;

@@ -13,8 +13,8 @@
 //! holds ceil(W(c_max) / LANES) 2^(c_max-1) entries. The reduction runs in every lane at once
 //! over its own address space; the host reads each lane's chain sums (`read_lane`).
 
-use msm_sim::model::digits::num_windows;
-use msm_sim::model::msm::segment_plan;
+use msm_spec::reduction::segment_plan;
+use msm_spec::window::num_windows;
 use rust_hdl::prelude::*;
 
 use super::engine::{word_bits, MsmEngine};

@@ -21,11 +21,11 @@
 //! consecutive buckets (a window's segments; the upper half of a narrower window's slot, and
 //! the space past the last window, are empty and sum to the identity). Each chain runs
 //! R += B_k, S += R for k = m..1, giving its plain sum S_j = R and triangle sum T_j = S
-//! (`msm_sim::model::msm::segment_sums`). One round issues phase A (R += B_k) for every chain,
+//! (`msm_spec::reduction::segment_sums`). One round issues phase A (R += B_k) for every chain,
 //! then phase B (S += R) for every chain, so a chain reads R or S `chains` clocks after issuing
 //! it: at least L + 2 chains keep the lane full with no check.
 
-use msm_sim::model::field::R_MOD_P;
+use msm_spec::limbs::R_MOD_P;
 use rust_hdl::prelude::*;
 
 use super::ram::SizedRam;

@@ -1,6 +1,6 @@
 //! The scalar slicer: a canonical scalar in, its W signed digits out, `LANES` per clock (one
 //! per lane), least significant window first, with the carry between windows
-//! (`msm_sim::model::digits`).
+//! (`msm_spec::window`).
 //!
 //! The window width c is a run-time input, constant during an MSM. A ROM indexed by c gives the
 //! window count W = ceil(255 / c), how many low windows are c bits wide (the rest are c - 1:
@@ -14,7 +14,7 @@
 //! taken on the clock its predecessor's last group leaves: a scalar takes ceil(W / LANES)
 //! clocks.
 
-use msm_sim::model::digits::{num_windows, windows, WINDOW_RANGE};
+use msm_spec::window::{num_windows, windows, WINDOW_RANGE};
 use rust_hdl::prelude::*;
 
 /// Digit magnitudes: up to 2^15 (c <= 16), plus a bit for the intermediate v <= 2^16.

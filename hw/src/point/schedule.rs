@@ -12,8 +12,6 @@
 //! delay lines; the outputs are aligned to the last one. L, the unit counts and the delay-line
 //! lengths are functions of the units' latencies, hence of the configuration.
 
-use msm_sim::model::Fq;
-
 /// A value of the program: an input or the result of operation `i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Val {
@@ -123,24 +121,29 @@ pub fn lane_program() -> Program {
 }
 
 impl Program {
-    /// Runs the program on the model's field: the check that it is the model's formula.
-    /// `inputs` = [X1, Y1, Z1, X2, Y2, Z2]; `negate` flips Y2.
-    pub fn eval(&self, inputs: [Fq; 6], negate: bool) -> [Fq; 3] {
-        let mut vals: Vec<Fq> = Vec::with_capacity(self.ops.len());
-        let get = |vals: &Vec<Fq>, v: Val| match v {
+    /// Runs the program on any field, `apply` doing one Add, Sub or Mul (the check that it is
+    /// the model's formula). `inputs` = [X1, Y1, Z1, X2, Y2, Z2]; `negate` flips Y2.
+    pub fn eval<F: Copy>(
+        &self,
+        inputs: [F; 6],
+        zero: F,
+        negate: bool,
+        apply: impl Fn(Kind, F, F) -> F,
+    ) -> [F; 3] {
+        let mut vals: Vec<F> = Vec::with_capacity(self.ops.len());
+        let get = |vals: &Vec<F>, v: Val| match v {
             Val::In(i) if i < 6 => inputs[i],
-            Val::In(_) => Fq::ZERO,
+            Val::In(_) => zero,
             Val::Op(i) => vals[i],
         };
         for op in &self.ops {
             let (a, b) = (get(&vals, op.a), get(&vals, op.b));
-            vals.push(match op.kind {
-                Kind::Mul => a.mul(&b),
-                Kind::Add => a.add(&b),
-                Kind::Sub => a.sub(&b),
-                Kind::Negate if negate => a.sub(&b),
-                Kind::Negate => a.add(&b),
-            });
+            let kind = match op.kind {
+                Kind::Negate if negate => Kind::Sub,
+                Kind::Negate => Kind::Add,
+                k => k,
+            };
+            vals.push(apply(kind, a, b));
         }
         self.outputs.map(|v| get(&vals, v))
     }

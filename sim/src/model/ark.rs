@@ -5,7 +5,9 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInt, PrimeField};
 
-use super::field::{Fq, Limbs};
+use msm_spec::Limbs;
+
+use super::field::Fq;
 use super::point::{Affine, Projective};
 
 pub fn fq_from_ark(a: &ark_bn254::Fq) -> Fq {

@@ -2,11 +2,11 @@
 //! schedule model for planning the RTL. Tests compare every piece against arkworks.
 
 pub mod ark;
-pub mod digits;
 pub mod field;
 pub mod msm;
 pub mod point;
 pub mod schedule;
 
-pub use field::{Fq, Limbs};
+pub use field::Fq;
+pub use msm_spec::Limbs;
 pub use point::{Affine, Projective};

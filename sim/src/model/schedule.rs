@@ -19,11 +19,11 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::digits::{
-    buckets_per_window, num_windows, signed_digits, windows, Window, SCALAR_MODULUS,
-};
-use super::field::{random_below, Limbs};
-use super::msm::{check_segments, segment_len, window_segments};
+use msm_spec::limbs::{Limbs, SCALAR_MODULUS};
+use msm_spec::reduction::{check_segments, segment_len, window_segments};
+use msm_spec::window::{buckets_per_window, num_windows, signed_digits, windows, Window};
+
+use super::field::random_below;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScheduleParams {

@@ -4,12 +4,9 @@
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_std::UniformRand;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub fn rng(what: &str) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(msm_sim::seed::seed(what))
-}
+pub use msm_sim::seed::rng;
 
 /// `n` random affine points (none is the identity, with overwhelming probability; checked).
 pub fn random_bases(rng: &mut ChaCha8Rng, n: usize) -> Vec<G1Affine> {

@@ -1,6 +1,6 @@
-// The lifecycle of a Verilated model behind a C ABI. MODEL(NAME) defines NAME_new, NAME_free,
-// NAME_trace and NAME_tick for the model V##NAME; each shim adds NAME_set and NAME_get for its
-// own ports (wide ports are copied with memcpy, 32-bit words, little-endian).
+// The lifecycle of a Verilated model behind a C ABI. MODEL(NAME) defines NAME_new, NAME_free and
+// NAME_trace for the model V##NAME; the generated shim (build.rs) adds NAME_step, which sets
+// every input, settles, reads every output and clocks once: MODEL_SETTLE, then MODEL_EDGE.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -9,6 +9,27 @@
 #include "verilated_vcd_c.h"
 
 #define MODEL_TOP(NAME, P) (static_cast<NAME##_model*>(P)->top)
+
+// Inputs set: settle with the clock low (rust-hdl routes the clock through combinational logic,
+// so inputs must settle before the edge). Outputs read now are what the edge samples.
+#define MODEL_SETTLE(NAME, P)                                                                  \
+    do {                                                                                       \
+        NAME##_model* u = static_cast<NAME##_model*>(P);                                       \
+        u->top->clock = 0;                                                                     \
+        u->top->eval();                                                                        \
+        if (u->vcd) u->vcd->dump(u->time);                                                     \
+        u->time++;                                                                             \
+    } while (0)
+
+// The rising edge.
+#define MODEL_EDGE(NAME, P)                                                                    \
+    do {                                                                                       \
+        NAME##_model* u = static_cast<NAME##_model*>(P);                                       \
+        u->top->clock = 1;                                                                     \
+        u->top->eval();                                                                        \
+        if (u->vcd) u->vcd->dump(u->time);                                                     \
+        u->time++;                                                                             \
+    } while (0)
 
 #define MODEL(NAME)                                                                            \
     namespace {                                                                                \
@@ -47,18 +68,5 @@
         u->top->trace(u->vcd, 99);                                                             \
         u->vcd->open(path);                                                                    \
         return u->vcd->isOpen() ? 0 : -1;                                                      \
-    }                                                                                          \
-    /* One clock: inputs settle with the clock low, then the rising edge (rust-hdl routes the  \
-       clock through combinational logic, so the order matters). */                           \
-    void NAME##_tick(void* p) {                                                                \
-        NAME##_model* u = static_cast<NAME##_model*>(p);                                       \
-        u->top->clock = 0;                                                                     \
-        u->top->eval();                                                                        \
-        if (u->vcd) u->vcd->dump(u->time);                                                     \
-        u->time++;                                                                             \
-        u->top->clock = 1;                                                                     \
-        u->top->eval();                                                                        \
-        if (u->vcd) u->vcd->dump(u->time);                                                     \
-        u->time++;                                                                             \
     }                                                                                          \
     }

@@ -1,18 +1,11 @@
 //! The Verilated adder lane of the test configuration behind a safe API.
 
-use std::ffi::c_void;
 use std::path::Path;
 
 use msm_sim::model::{Fq, Projective};
 
-use crate::model::{lifecycle, Model};
+use crate::ffi::{fq_lane, Model};
 use crate::{from_words, to_words};
-
-extern "C" {
-    fn fq_lane_set(p: *mut c_void, valid: u8, negate: u8, tag: u32, inputs: *const u32);
-    fn fq_lane_get(p: *mut c_void, valid: *mut u8, tag: *mut u32, outputs: *mut u32);
-}
-lifecycle!(LANE, fq_lane_new, fq_lane_free, fq_lane_trace, fq_lane_tick);
 
 /// Projective coordinates (X, Y, Z), Montgomery-form limbs below p.
 pub type Coords = [[u64; 4]; 3];
@@ -44,13 +37,13 @@ pub struct LaneOp {
 
 /// The Verilated lane.
 pub struct Lane {
-    model: Model,
+    model: Model<fq_lane::Inputs, fq_lane::Outputs>,
 }
 
 impl Default for Lane {
     fn default() -> Self {
         Lane {
-            model: Model::new(&LANE),
+            model: Model::new(&fq_lane::UNIT),
         }
     }
 }
@@ -62,28 +55,34 @@ impl Lane {
     }
 
     /// One clock with `op` at the inputs (`None`: an idle cycle). Returns what the lane outputs
-    /// after the edge: the tag and sum of a completed addition, if any.
+    /// in this clock: the tag and sum of an addition that completed, if any.
     pub fn step(&mut self, op: Option<&LaneOp>) -> Option<(u32, Coords)> {
-        let mut words = [0u32; 48];
-        let (valid, negate, tag) = match op {
-            Some(o) => {
-                for (i, c) in o.p.iter().chain(&o.q).enumerate() {
-                    words[8 * i..8 * i + 8].copy_from_slice(&to_words(c));
-                }
-                (1, o.negate.into(), o.tag)
-            }
-            None => (0, 0, 0),
-        };
-        let (mut valid_out, mut tag_out, mut out) = (0u8, 0u32, [0u32; 24]);
-        let m = self.model.ptr();
-        // SAFETY: `m` is live while self is; `words` is the 6 x 8 words the shim reads.
-        unsafe { fq_lane_set(m, valid, negate, tag, words.as_ptr()) };
-        self.model.tick();
-        // SAFETY: as above; `out` is the 3 x 8 words the shim writes.
-        unsafe { fq_lane_get(m, &mut valid_out, &mut tag_out, out.as_mut_ptr()) };
-        (valid_out != 0).then(|| {
-            let coord = |i: usize| from_words(out[8 * i..8 * i + 8].try_into().unwrap());
-            (tag_out, [coord(0), coord(1), coord(2)])
+        let o = op.copied().unwrap_or(LaneOp {
+            negate: false,
+            tag: 0,
+            p: [[0; 4]; 3],
+            q: [[0; 4]; 3],
+        });
+        let out = self.model.step(&fq_lane::Inputs {
+            valid_in: op.is_some().into(),
+            negate: o.negate.into(),
+            tag_in: o.tag,
+            x1: to_words(&o.p[0]),
+            y1: to_words(&o.p[1]),
+            z1: to_words(&o.p[2]),
+            x2: to_words(&o.q[0]),
+            y2: to_words(&o.q[1]),
+            z2: to_words(&o.q[2]),
+        });
+        (out.valid_out != 0).then(|| {
+            (
+                out.tag_out,
+                [
+                    from_words(&out.x3),
+                    from_words(&out.y3),
+                    from_words(&out.z3),
+                ],
+            )
         })
     }
 

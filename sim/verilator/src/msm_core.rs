@@ -1,50 +1,15 @@
-//! The Verilated MSM core (msm-hw `msm::core`, `LANES` lanes) behind a safe API: stream an
+//! The Verilated MSM core (msm-hw `msm::core`) behind a safe API: stream an
 //! MSM's points and scalars in (`accumulate`), run the segment running sums (`reduce`), read the
-//! buckets and the segment sums. Window w lives in lane w mod LANES as its window w / LANES.
+//! buckets and the segment sums. Where each window's buckets and sums live is the
+//! reduction plan's business (`msm_spec::reduction::Plan`).
 
-use std::ffi::c_void;
-
-use msm_sim::model::digits::windows;
-use msm_sim::model::msm::{self, combine_windows, finish_window};
 use msm_sim::model::Projective;
+use msm_spec::reduction::{CardShape, Plan};
+use msm_spec::window::reduction_adds;
 
+use crate::ffi::{msm_core, Model, Unit};
 use crate::lane::{projective, Coords};
-use crate::model::{lifecycle, Model};
-use crate::{from_words, to_words, CHAINS, LANES};
-
-extern "C" {
-    #[allow(clippy::too_many_arguments)]
-    fn msm_core_set(
-        p: *mut c_void,
-        c: u8,
-        start: u8,
-        point_valid: u8,
-        point: *const u32,
-        scalar: *const u32,
-        read_enable: u8,
-        read_lane: u8,
-        read_address: u32,
-        reduce: u8,
-        m_log2: u8,
-        last_chain: u32,
-    );
-    fn msm_core_get(
-        p: *mut c_void,
-        point_ready: *mut u8,
-        idle: *mut u8,
-        bucket_current: *mut u8,
-        points: *mut u32,
-        conflicts: *mut u32,
-        adds: *mut u32,
-    );
-}
-lifecycle!(
-    MSM_CORE,
-    msm_core_new,
-    msm_core_free,
-    msm_core_trace,
-    msm_core_tick
-);
+use crate::{from_words, to_words};
 
 /// Inputs of one clock.
 #[derive(Clone, Copy, Debug, Default)]
@@ -55,26 +20,32 @@ struct Inputs<'a> {
     point: Option<(&'a [[u64; 4]; 2], &'a [u64; 4])>,
     /// (lane, address).
     read: Option<(usize, u32)>,
-    /// Start the reduction with segments of 2^m_log2 buckets, this many chains.
-    reduce: Option<(u32, u32)>,
+    /// Start the reduction with this plan.
+    reduce: Option<&'a Plan>,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Outputs {
-    point_ready: bool,
-    idle: bool,
-    bucket_current: bool,
-    bucket: Coords,
-    plain: Coords,
-    triangle: Coords,
-    conflicts: u32,
-    adds: u32,
+/// A Verilated MSM core: its entry points and the shape it was generated with.
+pub struct CoreModel {
+    unit: &'static Unit<msm_core::Inputs, msm_core::Outputs>,
+    /// Lanes and lane latency.
+    pub shape: CardShape,
+    /// Chains one lane's sum RAMs hold.
+    pub chains: usize,
+    pub c_max: u32,
 }
+
+/// The test configuration's core, with the real adder lane.
+pub static SIM_CORE: CoreModel = CoreModel {
+    unit: &msm_core::UNIT,
+    shape: crate::SHAPE,
+    chains: crate::CHAINS,
+    c_max: crate::C_MAX,
+};
 
 /// Cycle counts of one accumulation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Accumulation {
-    /// Clocks from `start` until idle.
+    /// Clocks from `start` until idle, an epoch sweep included.
     pub cycles: u64,
     /// Clocks a non-zero digit found its bucket busy (parked, or stalled on a full FIFO).
     pub conflicts: u32,
@@ -91,6 +62,7 @@ pub struct CoreMsm {
     pub reduction_cycles: u64,
     /// Additions that matter: one per non-zero digit, two per bucket of each window.
     pub adds: u64,
+    pub lanes: usize,
 }
 
 impl CoreMsm {
@@ -100,7 +72,7 @@ impl CoreMsm {
 
     /// adds / (cycles x lanes): the share of the lanes' issue slots that did useful work.
     pub fn efficiency(&self) -> f64 {
-        self.adds as f64 / (self.cycles().max(1) * LANES as u64) as f64
+        self.adds as f64 / (self.cycles().max(1) * self.lanes as u64) as f64
     }
 }
 
@@ -110,93 +82,62 @@ pub struct Timeout {
     pub cycles: u64,
 }
 
-/// The reduction plan (`msm_sim::model::msm::segment_plan`) for a lane of the test
-/// configuration: (m_log2, chains per lane).
-pub fn segment_plan(c: u32) -> (u32, u32) {
-    let (m_log2, chains) =
-        msm::segment_plan(c, windows(c).len().div_ceil(LANES), crate::FQ_LANE_LATENCY);
-    assert!(
-        chains as usize <= CHAINS,
-        "{chains} chains: the core holds {CHAINS}"
-    );
-    (m_log2, chains)
-}
-
-/// Where window w's entry `index` lives: (lane, address). Entry `index` is bucket index + 1
-/// in the bucket RAM, segment `index` in the chain-sum RAMs (2^(c-1) / m per window).
-fn locate(window: usize, per_window: u32, index: u32) -> (usize, u32) {
-    let local = (window / LANES) as u32;
-    (window % LANES, local * per_window + index)
-}
-
 /// The Verilated MSM core.
 pub struct MsmCore {
-    model: Model,
+    core: &'static CoreModel,
+    model: Model<msm_core::Inputs, msm_core::Outputs>,
     /// Clocks any one call may take before it gives up.
     limit: u64,
 }
 
 impl Default for MsmCore {
     fn default() -> Self {
-        MsmCore {
-            model: Model::new(&MSM_CORE),
-            limit: u64::MAX,
-        }
+        MsmCore::new(&SIM_CORE)
     }
 }
 
 impl MsmCore {
+    pub fn new(core: &'static CoreModel) -> Self {
+        MsmCore {
+            core,
+            model: Model::new(core.unit),
+            limit: u64::MAX,
+        }
+    }
+
+    pub fn model(&self) -> &'static CoreModel {
+        self.core
+    }
+
+    /// The reduction plan of an MSM at width c on this core.
+    pub fn plan(&self, c: u32) -> Plan {
+        let plan = Plan::new(c, self.core.shape);
+        assert!(
+            plan.chains as usize <= self.core.chains,
+            "{} chains: the core holds {}",
+            plan.chains,
+            self.core.chains
+        );
+        plan
+    }
+
     /// Sets the inputs, reads the settled outputs, clocks once.
-    fn step(&mut self, i: &Inputs) -> Outputs {
+    fn step(&mut self, i: &Inputs) -> msm_core::Outputs {
         let (p, s) = i.point.unwrap_or((&[[0; 4]; 2], &[0; 4]));
-        let mut point = [0u32; 16];
-        point[..8].copy_from_slice(&to_words(&p[0]));
-        point[8..].copy_from_slice(&to_words(&p[1]));
-        let scalar = to_words(s);
-        let (mut ready, mut idle, mut current, mut points, mut conflicts, mut adds) =
-            (0u8, 0u8, 0u8, [0u32; 72], 0u32, 0u32);
-        let (m_log2, chains) = i.reduce.unwrap_or((0, 1));
-        let m = self.model.ptr();
-        // SAFETY: `m` is live while self is; the arrays have the word counts the shim copies
-        // (16, 8 and 72); the scalar outputs are locals written once each.
-        unsafe {
-            msm_core_set(
-                m,
-                i.c as u8,
-                i.start.into(),
-                i.point.is_some().into(),
-                point.as_ptr(),
-                scalar.as_ptr(),
-                i.read.is_some().into(),
-                i.read.map_or(0, |r| r.0 as u8),
-                i.read.map_or(0, |r| r.1),
-                i.reduce.is_some().into(),
-                m_log2 as u8,
-                chains - 1,
-            );
-            msm_core_get(
-                m,
-                &mut ready,
-                &mut idle,
-                &mut current,
-                points.as_mut_ptr(),
-                &mut conflicts,
-                &mut adds,
-            );
-        }
-        self.model.tick();
-        let coord = |k: usize| from_words(points[8 * k..8 * k + 8].try_into().unwrap());
-        let point = |p: usize| [coord(3 * p), coord(3 * p + 1), coord(3 * p + 2)];
-        Outputs {
-            point_ready: ready != 0,
-            idle: idle != 0,
-            bucket_current: current != 0,
-            bucket: point(0),
-            plain: point(1),
-            triangle: point(2),
-            conflicts,
-            adds,
-        }
+        self.model.step(&msm_core::Inputs {
+            c: i.c,
+            start: i.start.into(),
+            point_valid: i.point.is_some().into(),
+            x: to_words(&p[0]),
+            y: to_words(&p[1]),
+            scalar: to_words(s),
+            read_enable: i.read.is_some().into(),
+            read_lane: i.read.map_or(0, |r| r.0 as u32),
+            read_address: i.read.map_or(0, |r| r.1),
+            reduce: i.reduce.is_some().into(),
+            m_log2: i.reduce.map_or(0, |p| p.m_log2),
+            last_chain: i.reduce.map_or(0, |p| p.chains - 1),
+        })
     }
 
     /// Accumulates one MSM at window width c: `start`, every point streamed in (offered each
@@ -223,10 +164,10 @@ impl MsmCore {
                 point,
                 ..Default::default()
             });
-            if point.is_some() && out.point_ready {
+            if point.is_some() && out.point_ready != 0 {
                 next += 1;
             }
-            if next == points.len() && out.idle && point.is_none() {
+            if next == points.len() && out.idle != 0 && point.is_none() {
                 break;
             }
             self.check_limit(begin)?;
@@ -254,13 +195,13 @@ impl MsmCore {
     /// Bucket k (|d| = k, 1..=2^(c-1)) of `window` after a run; `None` if the MSM left it
     /// empty.
     pub fn bucket(&mut self, c: u32, window: usize, k: u32) -> Option<Coords> {
-        let out = self.read(c, locate(window, 1 << (c - 1), k - 1));
-        out.bucket_current.then_some(out.bucket)
+        let out = self.read(c, self.plan(c).bucket_address(window, k));
+        (out.bucket_current != 0).then(|| points(&out)[0])
     }
 
     /// Reads entry `address` of a lane's bucket RAM and segment-sum RAMs (one clock to
     /// present the address, the data the next).
-    fn read(&mut self, c: u32, (lane, address): (usize, u32)) -> Outputs {
+    fn read(&mut self, c: u32, (lane, address): (usize, u32)) -> msm_core::Outputs {
         let read = Inputs {
             c,
             read: Some((lane, address)),
@@ -270,27 +211,28 @@ impl MsmCore {
         self.step(&read)
     }
 
-    /// Runs the segment running sums after [`MsmCore::accumulate`], in every lane: `chains`
-    /// segments of 2^m_log2 buckets over the lane's bucket address space, chain q holding
-    /// addresses [q m, (q + 1) m). Needs chains >= L + 2 (each chain's next add reads its last
-    /// result). Returns the clocks taken.
-    pub fn reduce(&mut self, c: u32, m_log2: u32, chains: u32) -> Result<u64, Timeout> {
+    /// Runs the segment running sums of `plan` after [`MsmCore::accumulate`], in every lane:
+    /// `plan.chains` segments of 2^m_log2 buckets over the lane's bucket address space, chain q
+    /// holding addresses [q m, (q + 1) m). Returns the clocks taken.
+    pub fn reduce(&mut self, plan: &Plan) -> Result<u64, Timeout> {
         assert!(
-            chains as usize >= crate::FQ_LANE_LATENCY + 2,
-            "{chains} chains cannot cover the lane's latency"
+            plan.chains as usize >= self.core.shape.latency + 2,
+            "{} chains cannot cover the lane's latency",
+            plan.chains
         );
         let begin = self.model.cycles();
         self.step(&Inputs {
-            c,
-            reduce: Some((m_log2, chains)),
+            c: plan.c,
+            reduce: Some(plan),
             ..Default::default()
         });
-        while !self
+        while self
             .step(&Inputs {
-                c,
+                c: plan.c,
                 ..Default::default()
             })
             .idle
+            == 0
         {
             self.check_limit(begin)?;
         }
@@ -298,8 +240,8 @@ impl MsmCore {
     }
 
     /// sum_i scalars[i] (x_i, y_i) at window width c: accumulation and the segment running
-    /// sums on the core ([`segment_plan`]); each window finished and the windows combined on
-    /// the host (`msm_sim::model::msm`).
+    /// sums on the core ([`MsmCore::plan`]); each window finished and the windows combined on
+    /// the host (`msm_spec::reduction::Plan::finish`).
     pub fn msm(
         &mut self,
         c: u32,
@@ -307,38 +249,41 @@ impl MsmCore {
         scalars: &[[u64; 4]],
     ) -> Result<CoreMsm, Timeout> {
         let accumulation = self.accumulate(c, points, scalars)?;
-        let (m_log2, chains) = segment_plan(c);
-        let reduction_cycles = self.reduce(c, m_log2, chains)?;
-        let per_window = (1u32 << (c - 1)) >> m_log2;
-        let wins = windows(c);
-        let mut window_sums = Vec::with_capacity(wins.len());
-        for w in 0..wins.len() {
-            let sums: Vec<_> = (0..per_window)
-                .map(|j| {
-                    let (s, t) = self.segment_sums(c, w, j);
-                    (projective(&s), projective(&t))
-                })
-                .collect();
-            window_sums.push(finish_window(&sums, 1 << m_log2).0);
-        }
+        let plan = self.plan(c);
+        let reduction_cycles = self.reduce(&plan)?;
+        let (point, _) = plan.finish(|w, j| {
+            let (s, t) = self.segment_sums(&plan, w, j);
+            (projective(&s), projective(&t))
+        });
         Ok(CoreMsm {
-            point: combine_windows(&window_sums, &wins).0,
+            point,
             accumulation,
             reduction_cycles,
-            adds: accumulation.adds + wins.iter().map(|w| 2 * w.buckets() as u64).sum::<u64>(),
+            adds: accumulation.adds + reduction_adds(c),
+            lanes: self.core.shape.lanes,
         })
     }
 
-    /// Segment j of `window` after a reduction ([`segment_plan`]): its plain sum S_j and
-    /// triangle sum T_j (sum of k B_k over its m buckets, k = 1..m).
-    pub fn segment_sums(&mut self, c: u32, window: usize, j: u32) -> (Coords, Coords) {
-        let (m_log2, _) = segment_plan(c);
-        let out = self.read(c, locate(window, (1 << (c - 1)) >> m_log2, j));
-        (out.plain, out.triangle)
+    /// Segment j of `window` after a reduction under `plan`: its plain sum S_j and triangle
+    /// sum T_j (sum of k B_k over its m buckets, k = 1..m).
+    pub fn segment_sums(&mut self, plan: &Plan, window: usize, j: u32) -> (Coords, Coords) {
+        let out = self.read(plan.c, plan.segment_address(window, j));
+        let [_, plain, triangle] = points(&out);
+        (plain, triangle)
     }
 
     /// Clocks run so far.
     pub fn cycles(&self) -> u64 {
         self.model.cycles()
     }
+}
+
+/// The bucket, plain sum and triangle sum outputs.
+fn points(out: &msm_core::Outputs) -> [Coords; 3] {
+    let p = |x, y, z| [from_words(x), from_words(y), from_words(z)];
+    [
+        p(&out.bucket_x, &out.bucket_y, &out.bucket_z),
+        p(&out.plain_x, &out.plain_y, &out.plain_z),
+        p(&out.triangle_x, &out.triangle_y, &out.triangle_z),
+    ]
 }

@@ -6,12 +6,13 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::VariableBaseMSM;
 use ark_ff::{BigInt, PrimeField};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::digits::windows;
-use msm_sim::model::msm::{accumulate, segment_sums};
+use msm_sim::model::msm::{accumulate, row_segment_sums};
 use msm_sim::model::Projective;
+use msm_sim::seed::rng;
 use msm_sim::workload::random_inputs;
-use msm_verilator::{projective, segment_plan, Coords, MsmCore, C_MAX, LANES};
-use rand::{Rng, SeedableRng};
+use msm_spec::window::windows;
+use msm_verilator::{projective, Coords, MsmCore, C_MAX};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// The RTL's point, which must be a point: the identity as (0 : Y : 0), Y != 0, or on the curve.
@@ -50,9 +51,8 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> f64 {
         "{what}: one add per non-zero digit"
     );
 
-    let (m_log2, chains) = segment_plan(c);
-    let m = 1usize << m_log2;
-    let per_window = (1u32 << (c - 1)) >> m_log2;
+    let plan = core.plan(c);
+    let m = plan.segment_len();
     for (w, win) in windows(c).iter().enumerate() {
         let mut got = vec![Projective::IDENTITY];
         assert_eq!(want[w].len(), win.buckets() + 1);
@@ -66,12 +66,9 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> f64 {
             );
             got.push(b);
         }
-        for j in 0..per_window {
-            let (s, t) = core.segment_sums(c, w, j);
-            let j = j as usize;
-            let lo = (j * m + 1).min(got.len());
-            let hi = ((j + 1) * m + 1).min(got.len());
-            let (ws, wt) = segment_sums(&got[lo..hi]);
+        for j in 0..plan.segments_per_window() {
+            let (s, t) = core.segment_sums(&plan, w, j);
+            let (ws, wt) = row_segment_sums(&got, m, j as usize);
             assert!(
                 point(&s).same_point(&ws) && point(&t).same_point(&wt),
                 "{what}: c = {c}, window {w}, segment {j}"
@@ -80,13 +77,15 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> f64 {
     }
     eprintln!(
         "{what}: N = {}, c = {c}: accumulation {adds} adds in {} cycles, {} conflicts; \
-         reduction {} adds ({chains} chains of {m} per lane) in {} cycles; {LANES} lanes, \
+         reduction {} adds ({} chains of {m} per lane) in {} cycles; {} lanes, \
          efficiency {:.3}",
         bases.len(),
         run.accumulation.cycles,
         run.accumulation.conflicts,
         run.adds - adds,
+        plan.chains,
         run.reduction_cycles,
+        run.lanes,
         run.efficiency(),
     );
     run.efficiency()
@@ -95,10 +94,6 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> f64 {
 /// `n` seeded random bases and scalars (`msm_sim::workload`).
 fn random(rng: &mut ChaCha8Rng, n: usize) -> (Vec<G1Affine>, Vec<Fr>) {
     random_inputs(n, rng.gen())
-}
-
-fn rng(what: &str) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(msm_sim::seed::seed(what))
 }
 
 #[test]

@@ -3,10 +3,12 @@
 //! on the output; and the throughput of one group (a digit per lane) per clock. Seeds printed;
 //! MSM_SEED replays.
 
-use msm_sim::model::digits::{num_windows, signed_digits, SCALAR_MODULUS, WINDOW_RANGE};
-use msm_sim::model::field::{random_below, sub};
+use msm_sim::model::field::random_below;
+use msm_sim::seed::rng;
+use msm_spec::limbs::{sub, SCALAR_MODULUS};
+use msm_spec::window::{num_windows, signed_digits, WINDOW_RANGE};
 use msm_verilator::{Slicer, LANES};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// Streams `scalars` at width c; checks every digit (value, window, last) in order. `gap` and
@@ -56,7 +58,7 @@ fn edge_scalars() -> Vec<[u64; 4]> {
 
 #[test]
 fn every_window_width_random_and_edge_scalars() {
-    let mut rng = ChaCha8Rng::seed_from_u64(msm_sim::seed::seed("slicer"));
+    let mut rng = rng("slicer");
     for c in WINDOW_RANGE {
         let mut scalars = edge_scalars();
         scalars.extend((0..200).map(|_| random_below(&mut rng, &SCALAR_MODULUS)));
@@ -66,7 +68,7 @@ fn every_window_width_random_and_edge_scalars() {
 
 #[test]
 fn one_group_per_clock() {
-    let mut rng = ChaCha8Rng::seed_from_u64(msm_sim::seed::seed("slicer throughput"));
+    let mut rng = rng("slicer throughput");
     for c in [2, 8, 13, 16] {
         let scalars: Vec<_> = (0..100)
             .map(|_| random_below(&mut rng, &SCALAR_MODULUS))

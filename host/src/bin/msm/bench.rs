@@ -5,14 +5,15 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmReport, SimBackend};
+use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmReport};
 use serde_json::json;
 
 use crate::List;
 
 #[derive(ClapArgs)]
 pub struct Args {
-    /// Backends, comma separated: cpu, model, sim (the generated RTL in Verilator).
+    /// Backends, comma separated: cpu, model (with the simulated card's reduction plan), sim
+    /// (the generated RTL in Verilator); model and sim need the `sim` feature.
     #[arg(long, default_value = "cpu", value_delimiter = ',')]
     backend: Vec<String>,
     /// log2 of the number of points: `10..16`, `12`, `10,14`.
@@ -36,14 +37,22 @@ pub struct Args {
 }
 
 fn make_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
+    let e = |e: msm_host::MsmError| e.to_string();
     match name {
         "cpu" => Ok(Box::new(CpuBackend::new())),
+        #[cfg(feature = "sim")]
         "model" => Ok(Box::new(
-            ModelBackend::new(window).map_err(|e| e.to_string())?,
+            ModelBackend::new(window, msm_host::sim::SHAPE).map_err(e)?,
         )),
-        "sim" => Ok(Box::new(
-            SimBackend::new(window).map_err(|e| e.to_string())?,
-        )),
+        #[cfg(feature = "sim")]
+        "sim" => Ok(Box::new(msm_host::SimBackend::new(window).map_err(e)?)),
+        #[cfg(not(feature = "sim"))]
+        "model" | "sim" => {
+            let _ = (window, e, ModelBackend::new);
+            Err(format!(
+                "backend {name:?} needs msm-host's `sim` feature (built without it)"
+            ))
+        }
         other => Err(format!("unknown backend {other:?} (cpu, model, sim)")),
     }
 }

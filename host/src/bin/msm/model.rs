@@ -1,10 +1,10 @@
 //! `msm model`: the schedule model's table (a planning tool for the RTL, not a simulation of it).
 
 use clap::Args as ClapArgs;
-use msm_sim::model::digits::WINDOW_RANGE;
 use msm_sim::model::schedule::{
     auto_segments, random_scalars, schedule, ScalarDistribution, ScheduleParams,
 };
+use msm_spec::window::WINDOW_RANGE;
 use serde_json::json;
 
 use crate::List;

@@ -33,12 +33,38 @@ pub struct Config {
     pub carry_bits: u32,
     /// Width of the opaque tag carried alongside each operation.
     pub tag_bits: u32,
+    /// Width of the bucket epoch: a bucket memory entry written by an earlier MSM reads as
+    /// empty. Every 2^epoch_bits - 1 MSMs the epochs run out and the core sweeps its buckets
+    /// clear (one clock per entry) before the next MSM.
+    pub epoch_bits: u32,
+    /// The FPGA families this configuration is synthesized for.
+    pub families: &'static [Family],
+}
+
+/// An FPGA family the synthesis flow targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Xilinx UltraScale+ (yosys `synth_xilinx -family xcup`): resource estimates.
+    Xcup,
+    /// Lattice ECP5 LFE5UM5G-85F: resources, and place and route for Fmax.
+    Ecp5,
+}
+
+impl Family {
+    pub const ALL: [Family; 2] = [Family::Xcup, Family::Ecp5];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Xcup => "xcup",
+            Family::Ecp5 => "ecp5",
+        }
+    }
 }
 
 impl Config {
     /// Pipeline stages of the carry chain of an add/sub unit.
     pub fn carry_stages(&self) -> u32 {
-        crate::field::FIELD_BITS / self.carry_bits
+        crate::limbs::FIELD_BITS / self.carry_bits
     }
 }
 
@@ -50,6 +76,9 @@ pub const SIM: Config = Config {
     tile: MULT18X18,
     carry_bits: 64,
     tag_bits: 16,
+    // Tiny, so that tests run past a wrap.
+    epoch_bits: 2,
+    families: &Family::ALL,
 };
 
 /// A large Xilinx card (Alveo U55C class). c_max = 15: 17 windows x 16384 buckets x 96 B fits
@@ -61,6 +90,8 @@ pub const U55C: Config = Config {
     tile: DSP48E2,
     carry_bits: 64,
     tag_bits: 32,
+    epoch_bits: 16,
+    families: &[Family::Xcup],
 };
 
 /// Lattice ECP5 LFE5UM5G-85F, for a real open place-and-route.
@@ -71,6 +102,8 @@ pub const ECP5_85F: Config = Config {
     tile: MULT18X18,
     carry_bits: 32,
     tag_bits: 16,
+    epoch_bits: 16,
+    families: &[Family::Ecp5],
 };
 
 pub const ALL: [Config; 3] = [SIM, U55C, ECP5_85F];

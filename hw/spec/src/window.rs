@@ -1,5 +1,5 @@
-//! Signed-digit slicing of canonical scalars for a run-time window width c, with balanced
-//! windows.
+//! Window rules: signed-digit slicing of canonical scalars for a run-time window width c, with
+//! balanced windows, and the choice of c.
 //!
 //! W = ceil(255 / c) windows cover bits 0..255 exactly (one bit above the largest scalar, to
 //! absorb the last carry): the low ones are c bits wide and the high ones c - 1, so that no
@@ -9,15 +9,7 @@
 //! v - 2^b and carries 1 into the next window. |d| addresses one of 2^(b-1) buckets; a zero digit
 //! skips the adder.
 
-use super::field::{bits, Limbs};
-
-/// The BN254 scalar field modulus r (the group order): a scalar must be below it.
-pub const SCALAR_MODULUS: Limbs = [
-    0x43e1_f593_f000_0001,
-    0x2833_e848_79b9_7091,
-    0xb850_45b6_8181_585d,
-    0x3064_4e72_e131_a029,
-];
+use crate::limbs::{bits, Limbs};
 
 /// Bits of the largest scalar (r < 2^254).
 pub const SCALAR_BITS: u32 = 254;
@@ -84,6 +76,25 @@ pub fn signed_digits(scalar: &Limbs, c: u32) -> Vec<i32> {
             (v - (carry << win.width)) as i32
         })
         .collect()
+}
+
+/// Card reduction adds for width c: two per bucket of every window.
+pub fn reduction_adds(c: u32) -> u64 {
+    windows(c).iter().map(|w| 2 * w.buckets() as u64).sum()
+}
+
+/// Expected card adds for n uniform scalars at width c: n W (1 - 2^-c) accumulation (a digit is
+/// zero about once in 2^c) plus the reduction.
+pub fn expected_adds(n: usize, c: u32) -> f64 {
+    let w = windows(c).len() as f64;
+    n as f64 * w * (1.0 - (-(c as f64)).exp2()) + reduction_adds(c) as f64
+}
+
+/// The window width in 2..=c_max with the fewest expected card adds for n points.
+pub fn choose_window(n: usize, c_max: u32) -> u32 {
+    (2..=c_max)
+        .min_by(|&a, &b| expected_adds(n, a).total_cmp(&expected_adds(n, b)))
+        .unwrap()
 }
 
 #[cfg(test)]
