@@ -19,6 +19,9 @@ pub struct MsmReport {
     pub cycles: Option<u64>,
     /// Adder lanes, where the backend has them.
     pub lanes: Option<usize>,
+    /// Of `cycles`, those the card spent sweeping its bucket memory clear because its epochs ran
+    /// out (every 2^epoch_bits - 1 MSMs), where the backend has a clock.
+    pub sweep_cycles: Option<u64>,
 }
 
 impl MsmReport {

@@ -62,6 +62,7 @@ impl MsmBackend for ModelBackend {
             adds: Some(counts.on_card()),
             cycles: None,
             lanes: None,
+            sweep_cycles: None,
         })
     }
 }

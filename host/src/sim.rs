@@ -87,6 +87,7 @@ impl MsmBackend for SimBackend {
             adds: Some(run.adds),
             cycles: Some(run.cycles()),
             lanes: Some(run.lanes),
+            sweep_cycles: Some(run.accumulation.sweep_cycles),
         })
     }
 }

@@ -253,9 +253,9 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
     };
     let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
     let core = match cfg.name {
-        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352>>(cfg),
-        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384>>(cfg),
-        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464>>(cfg),
+        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352, 2, 770>>(cfg),
+        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384, 16, 784>>(cfg),
+        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464, 16, 784>>(cfg),
         other => panic!("no core instance for config {other}"),
     };
     let slicer = match cfg.lanes {

@@ -150,10 +150,13 @@ fn main() {
             unit.latency
         );
     }
+    let shape = msm_hw::msm::core::shape(&cfg);
     consts += &format!(
         "/// The most chains one lane's reduction can run (its chain-sum RAMs), from msm-hw.\n\
-         pub const CHAINS: usize = {};\n",
-        msm_hw::msm::core::shape(&cfg).chains
+         pub const CHAINS: usize = {};\n\
+         /// Buckets of one lane's memory (what an epoch sweep clears), from msm-hw.\n\
+         pub const ENTRIES: usize = {};\n",
+        shape.chains, shape.entries
     );
     std::fs::write(out.join("glue.rs"), rust).unwrap();
     std::fs::write(out.join("units.rs"), consts).unwrap();

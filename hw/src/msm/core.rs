@@ -17,7 +17,7 @@ use msm_spec::reduction::segment_plan;
 use msm_spec::window::num_windows;
 use rust_hdl::prelude::*;
 
-use super::engine::{word_bits, MsmEngine};
+use super::engine::{entry_bits, word_bits, MsmEngine};
 use super::slicer::Slicer;
 use crate::config::Config;
 use crate::point::lane;
@@ -36,6 +36,9 @@ pub struct Shape {
     pub entries: usize,
     /// The most chains a reduction runs, over every c <= c_max (`segment_plan`).
     pub chains: usize,
+    pub epoch_bits: usize,
+    /// A bucket entry: the point and its epoch.
+    pub entry_bits: usize,
 }
 
 /// A core type and the shape its parameters give, for checking against [`shape`].
@@ -43,10 +46,15 @@ pub trait Shaped {
     const SHAPE: Shape;
 }
 
+/// The shape of `cfg`'s core with its own adder lane.
 pub fn shape(cfg: &Config) -> Shape {
+    shape_with_latency(cfg, lane::latency(cfg))
+}
+
+/// The shape of `cfg`'s core around a lane of latency `latency` (a stand-in lane in tests).
+pub fn shape_with_latency(cfg: &Config, latency: usize) -> Shape {
     let entries = num_windows(cfg.c_max).div_ceil(cfg.lanes) << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
-    let latency = lane::latency(cfg);
     let chains = (2..=cfg.c_max)
         .map(|c| segment_plan(c, num_windows(c).div_ceil(cfg.lanes), latency).1 as usize)
         .max()
@@ -60,6 +68,8 @@ pub fn shape(cfg: &Config) -> Shape {
         depth: latency + 1,
         entries,
         chains,
+        epoch_bits: cfg.epoch_bits as usize,
+        entry_bits: entry_bits(cfg.epoch_bits as usize),
     }
 }
 
@@ -72,6 +82,8 @@ pub struct MsmCore<
     const DEPTH: usize,
     const ENTRIES: usize,
     const CHAINS: usize,
+    const EPOCH: usize,
+    const ENTRY: usize,
 > {
     pub clock: Signal<In, Clock>,
     /// Window width for this MSM; hold it from `start` until `idle`.
@@ -99,6 +111,9 @@ pub struct MsmCore<
     pub conflicts: Signal<Out, Bits<32>>,
     /// Accumulation additions issued (one per non-zero digit), all lanes, since power-up.
     pub adds: Signal<Out, Bits<32>>,
+    /// Clocks spent sweeping the buckets back to epoch 0, since power-up (the lanes sweep
+    /// together).
+    pub sweep_cycles: Signal<Out, Bits<32>>,
     /// One clock, while idle after accumulation: run the segment running sums in every lane.
     pub reduce: Signal<In, Bit>,
     /// With `reduce`: segment length m = 2^m_log2 buckets.
@@ -113,7 +128,7 @@ pub struct MsmCore<
     pub triangle_y: Signal<Out, Bits<256>>,
     pub triangle_z: Signal<Out, Bits<256>>,
     slicer: Slicer<LANES>,
-    engine: [MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>; LANES],
+    engine: [MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>; LANES],
     base_x: DFF<Bits<256>>,
     base_y: DFF<Bits<256>>,
     /// The lane of the last read, whose outputs are shown.
@@ -133,7 +148,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > Shaped for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
+        const EPOCH: usize,
+        const ENTRY: usize,
+    > Shaped for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>
 {
     const SHAPE: Shape = Shape {
         tag_bits: TAG,
@@ -143,6 +160,8 @@ impl<
         depth: DEPTH,
         entries: ENTRIES,
         chains: CHAINS,
+        epoch_bits: EPOCH,
+        entry_bits: ENTRY,
     };
 }
 
@@ -154,7 +173,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > Default for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
+        const EPOCH: usize,
+        const ENTRY: usize,
+    > Default for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>
 {
     fn default() -> Self {
         Self {
@@ -176,6 +197,7 @@ impl<
             bucket_current: Default::default(),
             conflicts: Default::default(),
             adds: Default::default(),
+            sweep_cycles: Default::default(),
             reduce: Default::default(),
             m_log2: Default::default(),
             last_chain: Default::default(),
@@ -207,7 +229,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > Logic for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS>
+        const EPOCH: usize,
+        const ENTRY: usize,
+    > Logic for MsmCore<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>
 {
     #[hdl_gen]
     fn update(&mut self) {
@@ -296,5 +320,6 @@ impl<
         self.idle.next = self.all_idle.val();
         self.conflicts.next = self.conflict_sum.val();
         self.adds.next = self.add_sum.val();
+        self.sweep_cycles.next = self.engine[0].sweep_cycles.val();
     }
 }

@@ -15,7 +15,11 @@
 //! costs O(L) registers instead of a busy bit per bucket (147,456 buckets per lane on a U55C).
 //!
 //! Entries carry the epoch of the MSM that wrote them: `start` begins an MSM by moving to the
-//! next epoch, so the RAM needs no clearing sweep (until the 16-bit epoch wraps: 65535 MSMs).
+//! next epoch, so an entry of an earlier MSM reads as empty with no clearing. Epoch 0 is no
+//! MSM's (power-up leaves every entry at 0); when the last epoch (2^EPOCH - 1) is used up,
+//! `start` sweeps every entry back to epoch 0, one per clock, before the MSM's first add, and
+//! the MSM runs in epoch 1. A stale entry can therefore never match: every 2^EPOCH - 1 MSMs
+//! cost `ENTRIES` extra clocks (counted in `sweep_cycles`).
 //!
 //! Reduction (`reduce`, once idle): the bucket address space is cut into chains of m = 2^m_log2
 //! consecutive buckets (a window's segments; the upper half of a narrower window's slot, and
@@ -34,7 +38,9 @@ use crate::field::limbs_to_bits;
 use crate::point::lane::FqLane;
 
 /// A bucket entry: X, Y, Z and the epoch.
-pub const ENTRY_BITS: usize = 3 * 256 + 16;
+pub const fn entry_bits(epoch_bits: usize) -> usize {
+    3 * 256 + epoch_bits
+}
 /// A waiting addition (input, queue entry, parked) is x at 0, y at 256, the sign at
 /// `SIGN_BIT` and the bucket address above it. The variable-width field is on top so every
 /// offset is a literal (rust-hdl emits index arguments as written).
@@ -44,7 +50,8 @@ pub const fn word_bits(address_bits: usize) -> usize {
 }
 
 /// `A`: bucket address bits; `WORD` = [`word_bits`]`(A)`; `DEPTH` = L + 1 (the in-flight
-/// table); `ENTRIES` buckets; `CHAINS`: the most chains a reduction runs (its sums' RAMs).
+/// table); `ENTRIES` buckets; `CHAINS`: the most chains a reduction runs (its sums' RAMs);
+/// `EPOCH`: epoch bits; `ENTRY` = [`entry_bits`]`(EPOCH)`.
 #[derive(LogicBlock)]
 pub struct MsmEngine<
     const TAG: usize,
@@ -53,6 +60,8 @@ pub struct MsmEngine<
     const DEPTH: usize,
     const ENTRIES: usize,
     const CHAINS: usize,
+    const EPOCH: usize,
+    const ENTRY: usize,
 > {
     pub clock: Signal<In, Clock>,
     /// One clock: a new MSM (every bucket reads as empty from now on).
@@ -81,6 +90,8 @@ pub struct MsmEngine<
     pub conflicts: Signal<Out, Bits<32>>,
     /// Accumulation additions issued, counted since power-up.
     pub adds: Signal<Out, Bits<32>>,
+    /// Clocks spent sweeping the buckets back to epoch 0, counted since power-up.
+    pub sweep_cycles: Signal<Out, Bits<32>>,
     /// One clock, while idle after accumulation: run the segment running sums.
     pub reduce: Signal<In, Bit>,
     /// With `reduce`: segment length m = 2^m_log2 buckets.
@@ -97,7 +108,7 @@ pub struct MsmEngine<
     inbox: SynchronousFIFO<Bits<WORD>, 3, 4, 1>,
     /// The adder lane (`fq_lane`, generated in the same file), by reference.
     lane: FqLane<TAG>,
-    ram: SizedRam<ENTRY_BITS, A, ENTRIES>,
+    ram: SizedRam<ENTRY, A, ENTRIES>,
     plain: SizedRam<768, A, CHAINS>,
     triangle: SizedRam<768, A, CHAINS>,
     reducing: DFF<Bit>,
@@ -120,7 +131,12 @@ pub struct MsmEngine<
     /// In-flight table: entry k holds the address issued k + 1 clocks ago.
     cam: [DFF<Bits<A>>; DEPTH],
     cam_valid: [DFF<Bit>; DEPTH],
-    epoch: DFF<Bits<16>>,
+    epoch: DFF<Bits<EPOCH>>,
+    last_epoch: Constant<Bits<EPOCH>>,
+    sweeping: DFF<Bit>,
+    sweep_address: DFF<Bits<A>>,
+    last_entry: Constant<Bits<A>>,
+    sweep_count: DFF<Bits<32>>,
     in_flight: DFF<Bits<16>>,
     conflict_count: DFF<Bits<32>>,
     add_count: DFF<Bits<32>>,
@@ -175,7 +191,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > Default for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>
+        const EPOCH: usize,
+        const ENTRY: usize,
+    > Default for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>
 {
     fn default() -> Self {
         assert!(
@@ -184,6 +202,7 @@ impl<
         );
         assert_eq!(WORD, word_bits(A), "word layout");
         assert!(A <= 32 && DEPTH >= 2);
+        assert!(EPOCH >= 1 && ENTRY == entry_bits(EPOCH), "entry layout");
         Self {
             clock: Default::default(),
             start: Default::default(),
@@ -204,6 +223,7 @@ impl<
             bucket_current: Default::default(),
             conflicts: Default::default(),
             adds: Default::default(),
+            sweep_cycles: Default::default(),
             reduce: Default::default(),
             m_log2: Default::default(),
             last_chain: Default::default(),
@@ -237,6 +257,11 @@ impl<
             cam: std::array::from_fn(|_| Default::default()),
             cam_valid: std::array::from_fn(|_| Default::default()),
             epoch: Default::default(),
+            last_epoch: Constant::new(bits::<EPOCH>(u64::MAX >> (64 - EPOCH))),
+            sweeping: Default::default(),
+            sweep_address: Default::default(),
+            last_entry: Constant::new(bits(ENTRIES as u64 - 1)),
+            sweep_count: Default::default(),
             in_flight: Default::default(),
             conflict_count: Default::default(),
             add_count: Default::default(),
@@ -291,7 +316,9 @@ impl<
         const DEPTH: usize,
         const ENTRIES: usize,
         const CHAINS: usize,
-    > Logic for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS>
+        const EPOCH: usize,
+        const ENTRY: usize,
+    > Logic for MsmEngine<TAG, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>
 {
     #[hdl_gen]
     fn update(&mut self) {
@@ -299,6 +326,9 @@ impl<
             self,
             clock,
             epoch,
+            sweeping,
+            sweep_address,
+            sweep_count,
             in_flight,
             conflict_count,
             add_count,
@@ -343,7 +373,8 @@ impl<
             | (bit_cast::<WORD, A>(self.address.val()) << self.shift_address.val());
         self.inbox.write.next = self.digit_valid.val();
         self.digit_ready.next = !self.inbox.full.val();
-        self.digit_add.next = !self.inbox.empty.val();
+        // Nothing leaves the input while the buckets are swept.
+        self.digit_add.next = !self.inbox.empty.val() & !self.sweeping.q.val();
 
         // Candidates: the parked head, then the queue's A and B (A older), each addable if its
         // bucket is not in the in-flight table. One issues: the head, else A, else B. One busy
@@ -492,7 +523,7 @@ impl<
         }
 
         // The bucket as read (the identity if an earlier MSM wrote it) plus the point.
-        self.current.next = self.ram.read_data.val().get_bits::<16>(768) == self.epoch.q.val();
+        self.current.next = self.ram.read_data.val().get_bits::<EPOCH>(768) == self.epoch.q.val();
         self.lane.valid_in.next = self.s1_valid.q.val();
         self.lane.negate.next = self.s1_negate.q.val();
         self.lane.tag_in.next = bit_cast::<TAG, A>(self.s1_address.q.val());
@@ -554,15 +585,33 @@ impl<
             | (bit_cast::<768, 256>(self.lane.z3.val()) << self.shift_z.val());
         self.triangle.write_data.next = self.plain.write_data.val();
         // A bucket entry is the same point with this MSM's epoch above it.
-        self.ram.write_data.next = bit_cast::<ENTRY_BITS, 768>(self.plain.write_data.val())
-            | (bit_cast::<ENTRY_BITS, 16>(self.epoch.q.val()) << self.shift_epoch.val());
+        self.ram.write_data.next = bit_cast::<ENTRY, 768>(self.plain.write_data.val())
+            | (bit_cast::<ENTRY, EPOCH>(self.epoch.q.val()) << self.shift_epoch.val());
         self.ram.write_address.next = self.lane.tag_out.val().get_bits::<A>(0);
+        // The sweep: every entry back to epoch 0 (no MSM's), one a clock.
+        if self.sweeping.q.val() {
+            self.ram.write_enable.next = true;
+            self.ram.write_address.next = self.sweep_address.q.val();
+            self.ram.write_data.next = 0.into();
+            self.sweep_address.d.next = self.sweep_address.q.val() + self.one_a.val();
+            self.sweep_count.d.next = self.sweep_count.q.val() + 1;
+            if self.sweep_address.q.val() == self.last_entry.val() {
+                self.sweeping.d.next = false;
+            }
+        }
 
         if self.start.val() {
             self.epoch.d.next = self.epoch.q.val() + 1;
+            if self.epoch.q.val() == self.last_epoch.val() {
+                self.epoch.d.next = bit_cast::<EPOCH, A>(self.one_a.val());
+                self.sweeping.d.next = true;
+                self.sweep_address.d.next = 0.into();
+            }
             self.reduce_mode.d.next = false;
         }
-        self.idle.next = self.inbox.empty.val()
+        self.sweep_cycles.next = self.sweep_count.q.val();
+        self.idle.next = !self.sweeping.q.val()
+            & self.inbox.empty.val()
             & !self.a_valid.q.val()
             & self.park.empty.val()
             & !self.s1_valid.q.val()

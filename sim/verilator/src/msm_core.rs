@@ -51,6 +51,8 @@ pub struct Accumulation {
     pub conflicts: u32,
     /// Additions issued: one per non-zero digit.
     pub adds: u64,
+    /// Clocks of an epoch sweep at the start (every 2^epoch_bits - 1 MSMs), in `cycles`.
+    pub sweep_cycles: u64,
 }
 
 /// A whole MSM on the core, finished on the host.
@@ -176,6 +178,7 @@ impl MsmCore {
             cycles: self.model.cycles() - begin,
             conflicts: out.conflicts.wrapping_sub(before.conflicts),
             adds: u64::from(out.adds.wrapping_sub(before.adds)),
+            sweep_cycles: u64::from(out.sweep_cycles.wrapping_sub(before.sweep_cycles)),
         })
     }
 

@@ -152,3 +152,37 @@ fn efficiency_at_2_14() {
     let efficiency = check(&bases, &scalars, C_MAX, "efficiency");
     assert!(efficiency >= 0.95, "efficiency {efficiency:.3}");
 }
+
+/// The bucket epoch of the test configuration is 2 bits: MSMs run in epochs 1, 2, 3, then the
+/// core sweeps its buckets back to epoch 0 before the next. Small MSMs touch few buckets, so an
+/// MSM that read an entry of the MSM three or four before it as current would be wrong here.
+#[test]
+fn more_msms_than_the_epoch_holds() {
+    let mut rng = rng("msm core epoch wrap");
+    let epochs = (1u32 << msm_spec::config::SIM.epoch_bits) - 1;
+    let entries = msm_verilator::ENTRIES as u64;
+    let mut core = MsmCore::default();
+    for i in 0..3 * epochs + 2 {
+        let n = rng.gen_range(1..6);
+        let c = rng.gen_range(3..=6);
+        let (bases, scalars) = random(&mut rng, n);
+        let points: Vec<[[u64; 4]; 2]> = bases
+            .iter()
+            .map(|b| {
+                let a = affine_from_ark(b).unwrap();
+                [a.x.montgomery(), a.y.montgomery()]
+            })
+            .collect();
+        let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
+        let run = core.msm(c, &points, &limbs).unwrap();
+        let want = G1Projective::msm(&bases, &scalars).unwrap();
+        assert_eq!(projective_to_ark(&run.point), want, "MSM {i}: N = {n}, c = {c}");
+        // MSMs 0, 1, 2 use epochs 1, 2, 3; MSM 3 sweeps first; and so on.
+        let swept = i > 0 && i % epochs == 0;
+        assert_eq!(
+            run.accumulation.sweep_cycles,
+            if swept { entries } else { 0 },
+            "MSM {i}: one sweep of every entry when the epochs run out"
+        );
+    }
+}

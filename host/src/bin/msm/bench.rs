@@ -111,6 +111,7 @@ pub fn run(a: &Args) -> Result<(), String> {
                         "backend": backend.name(), "n": n, "c": report.window,
                         "lanes": report.lanes, "wall_ms": wall_ms, "cycles": report.cycles,
                         "adds": report.adds, "efficiency": report.efficiency(),
+                        "sweep_cycles": report.sweep_cycles,
                         "projected_ms": projected, "clock_mhz": clock, "seed": seed,
                     });
                     println!("{line}");
