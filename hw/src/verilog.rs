@@ -328,3 +328,39 @@ fn core_verilog<C: Block + Default + Shaped + 'static>(cfg: &Config) -> Emitted 
     );
     emit::<C>("msm_core")
 }
+
+/// The test configuration's core around a stand-in lane (`FqLane::stand_in`) of latency
+/// L = 1, 2, 7, 64 and 195 (the real lane's): the engine's control logic, tested in seconds at
+/// any depth. Unit `msm_core_l<L>` (latency L); its file holds the core and the stand-in
+/// `fq_lane`.
+pub fn stand_in_cores() -> Vec<Unit> {
+    let cfg = crate::config::SIM;
+    macro_rules! core {
+        ($name:literal, $l:literal, $depth:literal, $chains:literal) => {{
+            type C = MsmCore<16, 2, 13, 526, $depth, 6656, $chains, 2, 770>;
+            assert_eq!(
+                C::SHAPE,
+                core::shape_with_latency(&cfg, $l),
+                "{}: the core's type parameters",
+                $name
+            );
+            let core = emit::<C>($name);
+            let lane = emit_with("fq_lane", || Box::new(FqLane::<16>::stand_in($l)));
+            Unit {
+                name: $name,
+                verilog: core.verilog + &lane.verilog,
+                ports: core.ports,
+                synth_by_default: false,
+                latency: $l,
+                instantiates: &[],
+            }
+        }};
+    }
+    vec![
+        core!("msm_core_l1", 1, 2, 64),
+        core!("msm_core_l2", 2, 3, 64),
+        core!("msm_core_l7", 7, 8, 64),
+        core!("msm_core_l64", 64, 65, 128),
+        core!("msm_core_l195", 195, 196, 352),
+    ]
+}

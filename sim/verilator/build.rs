@@ -39,8 +39,16 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 /// Verilates `top` with `hier` (the units it instantiates that have models of their own) as
-/// hierarchical blocks, and builds the objects (`--build`); returns its directory.
-fn verilate(top: &Unit, hier: &[&str], out: &Path, manifest: &Path, jobs: &str) -> PathBuf {
+/// hierarchical blocks, and builds the objects (`--build`) with the C++ optimisation `opt`;
+/// returns its directory.
+fn verilate(
+    top: &Unit,
+    hier: &[&str],
+    opt: &str,
+    out: &Path,
+    manifest: &Path,
+    jobs: &str,
+) -> PathBuf {
     // Start clean: a rerun may name its files otherwise.
     let dir = out.join(top.name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -63,7 +71,7 @@ fn verilate(top: &Unit, hier: &[&str], out: &Path, manifest: &Path, jobs: &str) 
             "-j",
             jobs,
         ])
-        .args(["--MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"])
+        .args(["--MAKEFLAGS", opt])
         .args(["--top-module", top.name, "--prefix"])
         .arg(format!("V{}", top.name))
         .arg("-Mdir")
@@ -97,9 +105,16 @@ fn main() {
         .filter(|u| !units.iter().any(|t| t.instantiates.contains(&u.name)))
         .collect();
     let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
+    const OPT: &str = "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2";
     let mut dirs = Vec::new();
     for top in &tops {
-        dirs.push(verilate(top, top.instantiates, &out, &manifest, &jobs));
+        dirs.push(verilate(top, top.instantiates, OPT, &out, &manifest, &jobs));
+    }
+    // The core around stand-in lanes: small models that run short tests, compiled quickly.
+    let stand_ins = msm_hw::verilog::stand_in_cores();
+    for core in &stand_ins {
+        let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
+        dirs.push(verilate(core, &[], opt, &out, &manifest, &jobs));
     }
     let mut build = cc::Build::new();
     build
@@ -157,6 +172,22 @@ fn main() {
          /// Buckets of one lane's memory (what an epoch sweep clears), from msm-hw.\n\
          pub const ENTRIES: usize = {};\n",
         shape.chains, shape.entries
+    );
+    let mut models = String::new();
+    for core in &stand_ins {
+        let shim = shims.join(format!("{}.cpp", core.name));
+        std::fs::write(&shim, glue::shim(core.name, &core.ports)).unwrap();
+        build.file(shim);
+        rust += &glue::rust(core.name, &core.ports, Some("msm_core"));
+        let shape = msm_hw::msm::core::shape_with_latency(&cfg, core.latency);
+        models += &format!(
+            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape              {{ lanes: {}, latency: {} }}, chains: {}, c_max: {} }},\n",
+            core.name, shape.lanes, core.latency, shape.chains, cfg.c_max
+        );
+    }
+    rust += &format!(
+        "/// The test configuration's core around a stand-in lane of each latency          (`msm_hw::verilog::stand_in_cores`).\npub static STAND_IN_CORES: [crate::msm_core::CoreModel; {}] = [\n{models}];\n",
+        stand_ins.len()
     );
     std::fs::write(out.join("glue.rs"), rust).unwrap();
     std::fs::write(out.join("units.rs"), consts).unwrap();

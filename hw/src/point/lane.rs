@@ -115,6 +115,7 @@ fn stage(line: usize, d: u64) -> String {
 }
 
 /// Builds the body from the schedule: shift registers with taps, and each unit's inputs.
+#[derive(Default)]
 struct BodyWriter {
     lines: Vec<Line>,
     by_source: BTreeMap<String, usize>,
@@ -191,6 +192,26 @@ impl<const TAG: usize> FqLane<TAG> {
         }
     }
 
+    /// A stand-in for the lane in tests of the blocks around it: the same ports and a latency
+    /// of `latency` clocks, but integer arithmetic mod 2^256, coordinate by coordinate:
+    /// X3 = X1 ± X2 (minus with `negate`), Y3 = Y1 + Y2, Z3 = Z1 + Z2. X alone is a group
+    /// (identity 0, as in the identity point (0 : 1 : 0)), so every bucket and running sum of X
+    /// is exactly checkable at any latency.
+    pub fn stand_in(latency: usize) -> Self {
+        assert!(latency >= 1, "a stand-in lane registers its result");
+        let mut w = BodyWriter::default();
+        let l = latency as u64;
+        w.read("valid_out".into(), "valid_in", 1, 0, l);
+        w.read("tag_out".into(), "tag_in", TAG, 0, l);
+        w.read("x3".into(), "(negate ? x1 - x2 : x1 + x2)", 256, 0, l);
+        w.read("y3".into(), "y1 + y2", 256, 0, l);
+        w.read("z3".into(), "z1 + z2", 256, 0, l);
+        FqLane {
+            body: Some(w.finish()),
+            ..Self::reference()
+        }
+    }
+
     /// An instance of the `fq_lane` module generated on its own (by [`FqLane::new`]), for a
     /// parent block: the same ports, no body.
     pub fn reference() -> Self {
@@ -219,12 +240,7 @@ impl<const TAG: usize> FqLane<TAG> {
 
 /// The lane's Verilog body. Unit k of each kind runs the k-th operation of that kind.
 fn body(program: &super::schedule::Program, s: &Schedule, tag_bits: usize) -> String {
-    let mut w = BodyWriter {
-        lines: Vec::new(),
-        by_source: BTreeMap::new(),
-        assigns: Vec::new(),
-        consts: Vec::new(),
-    };
+    let mut w = BodyWriter::default();
     let mut unit = Vec::with_capacity(program.ops.len());
     let (mut muls, mut add_subs) = (0, 0);
     for op in &program.ops {

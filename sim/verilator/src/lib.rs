@@ -13,7 +13,7 @@ pub mod slicer;
 
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{coords, projective, Coords, Lane, LaneOp};
-pub use msm_core::{Accumulation, CoreMsm, MsmCore, Timeout};
+pub use msm_core::{Accumulation, CoreModel, CoreMsm, MsmCore, Timeout, SIM_CORE, STAND_IN_CORES};
 pub use slicer::{Digit, Slicer, SlicerStep};
 
 /// Adder lanes of the test configuration's core.

@@ -26,13 +26,15 @@ struct Inputs<'a> {
 
 /// A Verilated MSM core: its entry points and the shape it was generated with.
 pub struct CoreModel {
-    unit: &'static Unit<msm_core::Inputs, msm_core::Outputs>,
+    pub(crate) unit: &'static Unit<msm_core::Inputs, msm_core::Outputs>,
     /// Lanes and lane latency.
     pub shape: CardShape,
     /// Chains one lane's sum RAMs hold.
     pub chains: usize,
     pub c_max: u32,
 }
+
+pub use crate::ffi::STAND_IN_CORES;
 
 /// The test configuration's core, with the real adder lane.
 pub static SIM_CORE: CoreModel = CoreModel {

@@ -176,7 +176,11 @@ fn more_msms_than_the_epoch_holds() {
         let limbs: Vec<_> = scalars.iter().map(scalar_limbs).collect();
         let run = core.msm(c, &points, &limbs).unwrap();
         let want = G1Projective::msm(&bases, &scalars).unwrap();
-        assert_eq!(projective_to_ark(&run.point), want, "MSM {i}: N = {n}, c = {c}");
+        assert_eq!(
+            projective_to_ark(&run.point),
+            want,
+            "MSM {i}: N = {n}, c = {c}"
+        );
         // MSMs 0, 1, 2 use epochs 1, 2, 3; MSM 3 sweeps first; and so on.
         let swept = i > 0 && i % epochs == 0;
         assert_eq!(
