@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help deps build demo test lint test-long bench rtl waves synth-report clean
+.PHONY: help deps build demo test test-cpu lint test-long bench rtl waves synth-report clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/src/config.rs).
 CONFIG ?= sim
@@ -14,6 +14,7 @@ CONFIG ?= sim
 help:
 	@echo "make demo       small MSMs on CPU, reference model and the simulated core (RTL in Verilator), checked; projections"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
+	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
 	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency)"
 	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and sim tables (sim 2^16: ~10 min), model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
@@ -42,9 +43,14 @@ demo: build
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --release -p msm-host --no-default-features --all-targets -- -D warnings
 
-test: deps lint
+test: deps lint test-cpu
 	$(CARGO) test --release --workspace
+
+# The host with the CPU backend alone: builds and tests without Verilator or rust-hdl.
+test-cpu:
+	$(CARGO) test --release -p msm-host --no-default-features
 
 test-long: deps
 	$(CARGO) test --release --workspace -- --ignored

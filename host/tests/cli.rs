@@ -9,7 +9,9 @@ fn msm(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-const FIELDS: [&str; 10] = [
+#[cfg(feature = "sim")]
+const FIELDS: [&str; 11] = [
+    "sweep_cycles",
     "backend",
     "n",
     "c",
