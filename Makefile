@@ -8,7 +8,7 @@ VENV  := .venv
 
 .PHONY: help deps build demo test test-cpu lint test-long bench rtl waves synth-report clean
 
-# Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/src/config.rs).
+# Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
 
 help:

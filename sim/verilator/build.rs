@@ -3,11 +3,10 @@
 //! unit it instantiates as a `hier_block`. A hierarchical block is verilated and compiled once
 //! however many instances it has (inlined, the lane's 12 multipliers were 108 MB of C++), and
 //! each block is a complete Verilated model of its own, which its shim drives directly.
-//! Each unit's shim and Rust glue are generated from its port list (`build/glue.rs`).
+//! Each unit's shim and Rust glue are generated from its port list (`glue.rs`).
 //! The objects, Verilator's runtime and the shims go into one static library.
 //! Works with Debian's Verilator 5.006 (which ships no libverilated.a).
 
-#[path = "build/glue.rs"]
 mod glue;
 
 use std::path::{Path, PathBuf};
@@ -181,8 +180,8 @@ fn main() {
         rust += &glue::rust(core.name, &core.ports, Some("msm_core"));
         let shape = msm_hw::msm::core::shape_with_latency(&cfg, core.latency);
         models += &format!(
-            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape              {{ lanes: {}, latency: {} }}, chains: {}, c_max: {} }},\n",
-            core.name, shape.lanes, core.latency, shape.chains, cfg.c_max
+            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape              {{ lanes: {}, latency: {} }}, chains: {} }},\n",
+            core.name, shape.lanes, core.latency, shape.chains
         );
     }
     rust += &format!(
@@ -194,7 +193,7 @@ fn main() {
     build.compile("msm_verilated");
     println!("cargo:rustc-link-lib=pthread");
     println!("cargo:rerun-if-changed=csrc");
-    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=glue.rs");
     println!("cargo:rerun-if-changed=../../hw/src");
     println!("cargo:rerun-if-changed=../../hw/spec/src");
     println!("cargo:rerun-if-changed=../../hw/lint");

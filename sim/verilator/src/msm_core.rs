@@ -31,7 +31,6 @@ pub struct CoreModel {
     pub shape: CardShape,
     /// Chains one lane's sum RAMs hold.
     pub chains: usize,
-    pub c_max: u32,
 }
 
 pub use crate::ffi::STAND_IN_CORES;
@@ -41,7 +40,6 @@ pub static SIM_CORE: CoreModel = CoreModel {
     unit: &msm_core::UNIT,
     shape: crate::SHAPE,
     chains: crate::CHAINS,
-    c_max: crate::C_MAX,
 };
 
 /// Cycle counts of one accumulation.
