@@ -101,6 +101,7 @@ fn window_out_of_range() {
 #[cfg(feature = "sim")]
 #[test]
 fn card_timeout_is_an_error_and_the_card_recovers() {
+    use msm_host::MsmBackend;
     let (bases, scalars) = inputs(50);
     let mut sim = msm_host::SimBackend::new(Some(6)).unwrap();
     sim.load_bases(&bases).unwrap();
