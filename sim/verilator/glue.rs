@@ -140,9 +140,9 @@ pub fn shim(name: &str, ports: &[Port]) -> String {
          extern \"C\" void {name}_step(void* p, const {name}_in* s_in, {name}_out* s_out) {{\n\
          \x20   V{name}* t = MODEL_TOP({name}, p);\n\
          \x20   const {name}_in* s = s_in;\n{}\
-         \x20   MODEL_SETTLE({name}, p);\n\
+         \x20   MODEL_HALF({name}, p, 0);\n\
          \x20   {{\n\x20   {name}_out* s = s_out;\n{}\x20   }}\n\
-         \x20   MODEL_EDGE({name}, p);\n}}\n",
+         \x20   MODEL_HALF({name}, p, 1);\n}}\n",
         c_struct(&format!("{name}_in"), &ins),
         c_struct(&format!("{name}_out"), &outs),
         copies(&ins, true),

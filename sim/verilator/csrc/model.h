@@ -1,6 +1,6 @@
 // The lifecycle of a Verilated model behind a C ABI. MODEL(NAME) defines NAME_new, NAME_free and
 // NAME_trace for the model V##NAME; the generated shim (build.rs) adds NAME_step, which sets
-// every input, settles, reads every output and clocks once: MODEL_SETTLE, then MODEL_EDGE.
+// every input, settles, reads every output and clocks once (MODEL_HALF low, then high).
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -10,22 +10,14 @@
 
 #define MODEL_TOP(NAME, P) (static_cast<NAME##_model*>(P)->top)
 
-// Inputs set: settle with the clock low (rust-hdl routes the clock through combinational logic,
-// so inputs must settle before the edge). Outputs read now are what the edge samples.
-#define MODEL_SETTLE(NAME, P)                                                                  \
+// Half a clock: the clock at LEVEL, settled, dumped. With the inputs set, MODEL_HALF(.., 0)
+// settles them with the clock low (rust-hdl routes the clock through combinational logic, so
+// inputs must settle before the edge), and outputs read then are what the edge samples;
+// MODEL_HALF(.., 1) is the rising edge.
+#define MODEL_HALF(NAME, P, LEVEL)                                                             \
     do {                                                                                       \
         NAME##_model* u = static_cast<NAME##_model*>(P);                                       \
-        u->top->clock = 0;                                                                     \
-        u->top->eval();                                                                        \
-        if (u->vcd) u->vcd->dump(u->time);                                                     \
-        u->time++;                                                                             \
-    } while (0)
-
-// The rising edge.
-#define MODEL_EDGE(NAME, P)                                                                    \
-    do {                                                                                       \
-        NAME##_model* u = static_cast<NAME##_model*>(P);                                       \
-        u->top->clock = 1;                                                                     \
+        u->top->clock = LEVEL;                                                                 \
         u->top->eval();                                                                        \
         if (u->vcd) u->vcd->dump(u->time);                                                     \
         u->time++;                                                                             \
