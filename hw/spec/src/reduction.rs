@@ -63,6 +63,13 @@ pub fn segment_sums<G: Group>(segment: &[G]) -> (G, G) {
     (r, s)
 }
 
+/// Segment j's sums (S_j, T_j) of a window's `buckets` (bucket 1 first) for segments of m
+/// buckets: buckets past the window's last are empty (a narrower window's upper segments).
+pub fn window_segment_sums<G: Group>(buckets: &[G], m: usize, j: usize) -> (G, G) {
+    let (lo, hi) = ((j * m).min(buckets.len()), ((j + 1) * m).min(buckets.len()));
+    segment_sums(&buckets[lo..hi])
+}
+
 /// Segments of a full c-bit window: a power of two in 1..=2^(c-1).
 pub fn check_segments(c: u32, segments: usize) {
     let k = buckets_per_window(c);
@@ -257,12 +264,8 @@ mod tests {
                     b.wrapping_add(if neg { p.wrapping_neg() } else { *p })
                 });
                 let m = plan.segment_len();
-                let (got, _) = plan.finish(|w, j| {
-                    let row = &buckets[w][1..];
-                    let lo = (j as usize * m).min(row.len());
-                    let hi = ((j as usize + 1) * m).min(row.len());
-                    segment_sums(&row[lo..hi])
-                });
+                let (got, _) =
+                    plan.finish(|w, j| window_segment_sums(&buckets[w][1..], m, j as usize));
                 assert_eq!(got, want, "c = {c}, {card:?}");
                 assert!(plan.chains as usize >= card.latency + 2);
             }

@@ -3,7 +3,7 @@
 //! `msm_spec::reduction`.
 
 use msm_spec::limbs::Limbs;
-use msm_spec::reduction::{accumulate as accumulate_with, segment_sums, Group, Plan};
+use msm_spec::reduction::{accumulate as accumulate_with, window_segment_sums, Group, Plan};
 
 use super::point::{Affine, Projective};
 
@@ -42,19 +42,11 @@ pub fn accumulate(bases: &[Affine], scalars: &[Limbs], c: u32) -> (Vec<Vec<Proje
     })
 }
 
-/// Segment j's sums (S_j, T_j) of a window's buckets (`row`, index 0 unused) for segments of
-/// m buckets: buckets past the window's last are empty.
-pub fn row_segment_sums(row: &[Projective], m: usize, j: usize) -> (Projective, Projective) {
-    let row = &row[1..];
-    let (lo, hi) = ((j * m).min(row.len()), ((j + 1) * m).min(row.len()));
-    segment_sums(&row[lo..hi])
-}
-
 /// The whole MSM sum_i scalars[i] * bases[i] as card and host compute it under `plan`.
 pub fn msm(bases: &[Affine], scalars: &[Limbs], plan: &Plan) -> (Projective, AddCounts) {
     let (buckets, accumulation) = accumulate(bases, scalars, plan.c);
     let m = plan.segment_len();
-    let (point, host) = plan.finish(|w, j| row_segment_sums(&buckets[w], m, j as usize));
+    let (point, host) = plan.finish(|w, j| window_segment_sums(&buckets[w][1..], m, j as usize));
     let counts = AddCounts {
         accumulation,
         reduction: msm_spec::window::reduction_adds(plan.c),

@@ -8,7 +8,7 @@
 use msm_sim::model::field::random_below;
 use msm_sim::seed::rng;
 use msm_spec::limbs::{add, mul_lo, sub, Limbs, SCALAR_MODULUS};
-use msm_spec::reduction::{accumulate, segment_sums, Group};
+use msm_spec::reduction::{accumulate, window_segment_sums, Group};
 use msm_spec::window::windows;
 use msm_verilator::{MsmCore, STAND_IN_CORES};
 use rand::Rng;
@@ -58,11 +58,10 @@ fn check(core: &mut MsmCore, xs: &[Limbs], scalars: &[Limbs], c: u32, what: &str
             "L = {l}, {what}: c = {c}, window {w}'s buckets"
         );
         for j in 0..plan.segments_per_window() as usize {
-            let (lo, hi) = ((j * m).min(got.len()), ((j + 1) * m).min(got.len()));
             let (s, t) = core.segment_sums(&plan, w, j as u32);
             assert_eq!(
                 (X(s[0]), X(t[0])),
-                segment_sums(&got[lo..hi]),
+                window_segment_sums(&got, m, j),
                 "L = {l}, {what}: c = {c}, window {w}, segment {j}"
             );
         }

@@ -5,7 +5,7 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, ModelBackend, MsmBackend, MsmReport};
+use msm_host::{CpuBackend, MsmBackend, MsmReport};
 use serde_json::json;
 
 use crate::List;
@@ -37,24 +37,31 @@ pub struct Args {
 }
 
 fn make_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
-    let e = |e: msm_host::MsmError| e.to_string();
     match name {
         "cpu" => Ok(Box::new(CpuBackend::new())),
-        #[cfg(feature = "sim")]
-        "model" => Ok(Box::new(
-            ModelBackend::new(window, msm_host::sim::SHAPE).map_err(e)?,
-        )),
-        #[cfg(feature = "sim")]
-        "sim" => Ok(Box::new(msm_host::SimBackend::new(window).map_err(e)?)),
-        #[cfg(not(feature = "sim"))]
-        "model" | "sim" => {
-            let _ = (window, e, ModelBackend::new);
-            Err(format!(
-                "backend {name:?} needs msm-host's `sim` feature (built without it)"
-            ))
-        }
+        "model" | "sim" => card_backend(name, window),
         other => Err(format!("unknown backend {other:?} (cpu, model, sim)")),
     }
+}
+
+/// The simulated card, or the model following its reduction plan.
+#[cfg(feature = "sim")]
+fn card_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
+    use msm_host::{ModelBackend, SimBackend};
+    let backend: Box<dyn MsmBackend> = match name {
+        "model" => {
+            Box::new(ModelBackend::new(window, msm_host::sim::SHAPE).map_err(|e| e.to_string())?)
+        }
+        _ => Box::new(SimBackend::new(window).map_err(|e| e.to_string())?),
+    };
+    Ok(backend)
+}
+
+#[cfg(not(feature = "sim"))]
+fn card_backend(name: &str, _window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
+    Err(format!(
+        "backend {name:?} needs msm-host's `sim` feature (built without it)"
+    ))
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
