@@ -39,6 +39,10 @@ pub struct Config {
     pub epoch_bits: u32,
     /// The FPGA families this configuration is synthesized for.
     pub families: &'static [Family],
+    /// The card clock the board build targets (projections use it too).
+    pub clock_mhz: u32,
+    /// Card memory holds 2^bases_log2 bases (64 B each).
+    pub bases_log2: u32,
 }
 
 /// An FPGA family the synthesis flow targets.
@@ -79,6 +83,8 @@ pub const SIM: Config = Config {
     // Tiny, so that tests run past a wrap.
     epoch_bits: 2,
     families: &Family::ALL,
+    clock_mhz: 250,
+    bases_log2: 20,
 };
 
 /// A large Xilinx card (Alveo U55C class). c_max = 15: 17 windows x 16384 buckets x 96 B fits
@@ -92,6 +98,9 @@ pub const U55C: Config = Config {
     tag_bits: 32,
     epoch_bits: 16,
     families: &[Family::Xcup],
+    clock_mhz: 250,
+    // 4 GiB of its 16 GiB HBM.
+    bases_log2: 26,
 };
 
 /// Lattice ECP5 LFE5UM5G-85F, for a real open place-and-route.
@@ -104,6 +113,8 @@ pub const ECP5_85F: Config = Config {
     tag_bits: 16,
     epoch_bits: 16,
     families: &[Family::Ecp5],
+    clock_mhz: 100,
+    bases_log2: 20,
 };
 
 pub const ALL: [Config; 3] = [SIM, U55C, ECP5_85F];

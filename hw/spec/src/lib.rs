@@ -7,9 +7,11 @@
 //! - [`reduction`]: the card's reduction plan, where each window's buckets and segment sums
 //!   live on the card, and the host's finish (generic over the point type).
 //!
-//! The card's register map joins these when the card shell exists.
+//! - [`card`]: the card's BAR0 register map, command descriptor, error codes and result
+//!   layout.
 
 pub mod bus;
+pub mod card;
 pub mod config;
 pub mod limbs;
 pub mod reduction;
