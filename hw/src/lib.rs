@@ -6,4 +6,5 @@ pub use msm_spec::config;
 pub mod field;
 pub mod msm;
 pub mod point;
+pub mod card;
 pub mod verilog;

@@ -3,6 +3,7 @@
 
 use rust_hdl::prelude::*;
 
+use crate::card::MsmCard;
 use crate::config::Config;
 use crate::field::mont_row::ROW_LATENCY;
 use crate::field::mul;
@@ -252,10 +253,19 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         other => panic!("no lane instance for tag_bits = {other}"),
     };
     let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
-    let core = match cfg.name {
-        "sim" => core_verilog::<MsmCore<16, 2, 13, 526, 196, 6656, 352, 2, 770>>(cfg),
-        "u55c" => core_verilog::<MsmCore<32, 2, 18, 531, 206, 147456, 384, 16, 784>>(cfg),
-        "ecp5" => core_verilog::<MsmCore<16, 1, 14, 527, 232, 13312, 464, 16, 784>>(cfg),
+    // The core's and the card's type parameters, checked against the configuration.
+    macro_rules! core_and_card {
+        ($($p:literal),*) => {
+            (
+                core_verilog::<MsmCore<$($p),*>>(cfg),
+                card_verilog::<$($p),*>(cfg, lane::latency(cfg)),
+            )
+        };
+    }
+    let (core, card) = match cfg.name {
+        "sim" => core_and_card!(16, 2, 13, 526, 196, 6656, 352, 2, 770),
+        "u55c" => core_and_card!(32, 2, 18, 531, 206, 147456, 384, 16, 784),
+        "ecp5" => core_and_card!(16, 1, 14, 527, 232, 13312, 464, 16, 784),
         other => panic!("no core instance for config {other}"),
     };
     let slicer = match cfg.lanes {
@@ -307,6 +317,14 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             instantiates: &[],
         },
         Unit {
+            name: "msm_card",
+            verilog: card.verilog + &lane_file,
+            ports: card.ports,
+            synth_by_default: false,
+            latency: 0,
+            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+        },
+        Unit {
             name: "msm_core",
             verilog: core.verilog + &lane_file,
             ports: core.ports,
@@ -327,6 +345,30 @@ fn core_verilog<C: Block + Default + Shaped + 'static>(cfg: &Config) -> Emitted 
         cfg.name
     );
     emit::<C>("msm_core")
+}
+
+/// The card around the core with the same type parameters (its file holds its own copy of the
+/// core's modules).
+fn card_verilog<
+    const TAG: usize,
+    const LANES: usize,
+    const A: usize,
+    const WORD: usize,
+    const DEPTH: usize,
+    const ENTRIES: usize,
+    const CHAINS: usize,
+    const EPOCH: usize,
+    const ENTRY: usize,
+>(
+    cfg: &Config,
+    latency: usize,
+) -> Emitted {
+    let c = *cfg;
+    emit_with("msm_card", move || {
+        Box::new(MsmCard::<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>::new(
+            &c, latency,
+        ))
+    })
 }
 
 /// The test configuration's core around a stand-in lane (`FqLane::stand_in`) of latency

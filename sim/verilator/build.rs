@@ -15,7 +15,14 @@ use std::process::Command;
 use msm_hw::verilog::Unit;
 
 /// The units this crate drives (`fq_mont_row` is generated for synthesis reports only).
-const DRIVEN: [&str; 5] = ["fq_add_sub", "fq_mul", "fq_lane", "msm_slicer", "msm_core"];
+const DRIVEN: [&str; 6] = [
+    "fq_add_sub",
+    "fq_mul",
+    "fq_lane",
+    "msm_slicer",
+    "msm_core",
+    "msm_card",
+];
 
 fn verilator_root() -> PathBuf {
     let out = Command::new("verilator")

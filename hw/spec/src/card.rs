@@ -10,7 +10,8 @@
 //! Commands: the driver writes the `cmd_*` registers, then writes any value to `doorbell`,
 //! which copies them into the command queue ([`QUEUE_DEPTH`] entries). The card runs the
 //! queue in order, each command once the previous one has ended. A command that fails ends
-//! with `status.error`, its code and `error_seq`; the commands queued behind it are dropped.
+//! with `status.error`, its code and `error_seq`; the commands queued behind it are dropped
+//! (they end too, unrun).
 //! Sequence numbers count doorbells since the last soft reset, from 0.
 
 use crate::reduction::{CardShape, Plan};
@@ -71,9 +72,9 @@ registers! {
     ClockMhz clock_mhz Ro "Card clock in MHz.",
     Features features Ro "FEATURE_* bits.",
     QueueDepth queue_depth Ro "Command queue entries.",
-    Control control Rw "CONTROL_* bits; CONTROL_RESET is a pulse and reads as 0.",
+    Control control Rw "CONTROL_* bits (a write with CONTROL_RESET set resets).",
     Status status Ro "STATUS_* bits, the error code in bits 8..16, queued commands in 16..24.",
-    Completed completed Ro "Commands that ended without error since the last reset.",
+    Ended ended Ro "Commands ended (done, failed or dropped) since the last reset: command s has ended once ended > s.",
     ErrorSeq error_seq Ro "Sequence number of the command that failed.",
     BasesLoaded bases_loaded Ro "Bases 0..n of card memory hold loaded bases (kept across a soft reset).",
     Watchdog watchdog Rw "A command running this many clocks is aborted (0: never).",
@@ -136,7 +137,7 @@ pub const FEATURE_MSI: u32 = 1 << 1;
 pub const FEATURE_WATCHDOG: u32 = 1 << 2;
 pub const FEATURES: u32 = FEATURE_CHAIN_SUMS | FEATURE_MSI | FEATURE_WATCHDOG;
 
-/// `control`: write 1 for a soft reset: the running command is aborted (once its transfers
+/// `control`: a write with this bit set is a soft reset: the running command is aborted (once its transfers
 /// have drained), the queue emptied, the sequence numbers and error cleared. Loaded bases stay.
 pub const CONTROL_RESET: u32 = 1 << 0;
 /// `control`: an interrupt when each command ends.

@@ -5,12 +5,14 @@
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
+pub mod card;
 mod ffi;
 pub mod field_unit;
 pub mod lane;
 pub mod msm_core;
 pub mod slicer;
 
+pub use card::{Channel, Fault, FaultKind, HostBuffer, SimCard, Timing};
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{coords, projective, Coords, Lane, LaneOp};
 pub use msm_core::{Accumulation, CoreModel, CoreMsm, MsmCore, Timeout, SIM_CORE, STAND_IN_CORES};

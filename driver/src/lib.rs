@@ -1,0 +1,16 @@
+//! User-space driver of the BN254 MSM card (`msm_spec::card` is the contract with the RTL).
+//! [`Card`] is the whole driver over any [`Transport`]: open and check the card, reset, load
+//! bases into card memory, queue MSMs, wait, read the counters.
+#![deny(unsafe_code)]
+
+pub mod card;
+pub mod error;
+#[cfg(feature = "sim")]
+pub mod in_process;
+pub mod transport;
+
+pub use card::{segment_sums, Card, CardInfo, Counters, Ticket, Totals};
+pub use error::DriverError;
+#[cfg(feature = "sim")]
+pub use in_process::InProcess;
+pub use transport::{DmaBuffer, Transport, TransportError};

@@ -1,0 +1,72 @@
+//! The driver on the simulated card (InProcess): identity, loads, MSMs against arkworks.
+
+use ark_bn254::{Fr, G1Affine, G1Projective};
+use ark_ec::VariableBaseMSM;
+use msm_driver::{segment_sums, Card, DmaBuffer, InProcess};
+use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
+use msm_sim::model::Projective;
+use msm_spec::bus;
+use msm_spec::card::{self as spec};
+use msm_spec::reduction::Plan;
+use msm_verilator::{projective, Timing};
+
+fn open() -> Card<InProcess> {
+    Card::open(InProcess::new(Timing::default())).expect("open the simulated card")
+}
+
+fn load(card: &mut Card<InProcess>, bases: &[G1Affine]) {
+    let limbs: Vec<_> = bases
+        .iter()
+        .map(|b| {
+            let a = affine_from_ark(b).unwrap();
+            [a.x.montgomery(), a.y.montgomery()]
+        })
+        .collect();
+    let mut buf = card.alloc(bases.len() * spec::BEAT_BYTES).unwrap();
+    buf.write_at(0, &bus::encode(&limbs));
+    card.load_bases(0, bases.len() as u32, &buf).unwrap();
+}
+
+fn msm(card: &mut Card<InProcess>, c: u32, scalars: &[Fr]) -> G1Projective {
+    let shape = card.info().shape();
+    let plan = Plan::new(c, shape);
+    let limbs: Vec<_> = scalars.iter().map(|s| [scalar_limbs(s)]).collect();
+    let mut s = card.alloc(spec::scalar_buffer_bytes(scalars.len())).unwrap();
+    s.write_at(0, &bus::encode(&limbs));
+    let r = card.alloc(spec::result_bytes(shape, &plan)).unwrap();
+    let t = card.submit_msm(c, 0, scalars.len() as u32, &s, &r).unwrap();
+    card.wait(t).unwrap();
+    let (point, _) = plan.finish(|w, j| {
+        let [p, t] = segment_sums(&r, shape, &plan, w, j).unwrap();
+        (projective(&p), projective(&t))
+    });
+    let _: &Projective = &point;
+    projective_to_ark(&point)
+}
+
+#[test]
+fn opens_and_reports_the_test_configuration() {
+    let mut card = open();
+    let info = *card.info();
+    assert_eq!(info.lanes, msm_verilator::LANES);
+    assert_eq!(info.c_max, msm_verilator::C_MAX);
+    assert_eq!(info.lane_latency, msm_verilator::FQ_LANE_LATENCY);
+    assert_eq!(info.queue_depth, spec::QUEUE_DEPTH);
+    assert_eq!(card.bases_loaded().unwrap(), 0);
+}
+
+#[test]
+fn one_small_msm_matches_arkworks() {
+    let (bases, scalars) = msm_sim::workload::random_inputs(7, msm_sim::seed::seed("driver msm"));
+    let mut card = open();
+    load(&mut card, &bases);
+    assert_eq!(card.bases_loaded().unwrap(), 7);
+    for (c, n) in [(4, 7), (3, 5)] {
+        let got = msm(&mut card, c, &scalars[..n]);
+        let want = G1Projective::msm(&bases[..n], &scalars[..n]).unwrap();
+        assert_eq!(got, want, "c = {c}, n = {n}");
+        let last = card.last().unwrap();
+        eprintln!("c = {c}, n = {n}: {last:?}");
+    }
+    assert!(card.transport().card().protocol_errors().is_empty());
+}
