@@ -20,23 +20,47 @@ fn bar0() -> String {
     let mut setup = Vec::new();
     for r in Reg::ALL {
         let (name, k) = (r.name(), *r as u32);
-        let doc = if r.doc().is_empty() { "The high word." } else { r.doc() };
+        let doc = if r.doc().is_empty() {
+            "The high word."
+        } else {
+            r.doc()
+        };
         match r.access() {
             Access::Ro => {
-                writeln!(fields, "    /// {doc}\n    pub {name}: Signal<In, Bits<32>>,").unwrap();
-                writeln!(reads, "            {k} => {{ self.read_data.d.next = self.{name}.val(); }}").unwrap();
+                writeln!(
+                    fields,
+                    "    /// {doc}\n    pub {name}: Signal<In, Bits<32>>,"
+                )
+                .unwrap();
+                writeln!(
+                    reads,
+                    "            {k} => {{ self.read_data.d.next = self.{name}.val(); }}"
+                )
+                .unwrap();
             }
             Access::Rw => {
                 writeln!(fields, "    /// {doc}\n    pub {name}: Signal<Out, Bits<32>>,\n    /// One clock: `{name}` was written.\n    pub {name}_write: Signal<Out, Bit>,\n    {name}_q: DFF<Bits<32>>,").unwrap();
                 writeln!(defaults, "        self.{name}.next = self.{name}_q.q.val();\n        self.{name}_write.next = false;").unwrap();
-                writeln!(reads, "            {k} => {{ self.read_data.d.next = self.{name}_q.q.val(); }}").unwrap();
+                writeln!(
+                    reads,
+                    "            {k} => {{ self.read_data.d.next = self.{name}_q.q.val(); }}"
+                )
+                .unwrap();
                 writeln!(writes, "                {k} => {{ self.{name}_q.d.next = self.write_data.val(); self.{name}_write.next = true; }}").unwrap();
                 setup.push(format!("{name}_q"));
             }
             Access::Wo => {
-                writeln!(fields, "    /// {doc}\n    pub {name}_write: Signal<Out, Bit>,").unwrap();
+                writeln!(
+                    fields,
+                    "    /// {doc}\n    pub {name}_write: Signal<Out, Bit>,"
+                )
+                .unwrap();
                 writeln!(defaults, "        self.{name}_write.next = false;").unwrap();
-                writeln!(writes, "                {k} => {{ self.{name}_write.next = true; }}").unwrap();
+                writeln!(
+                    writes,
+                    "                {k} => {{ self.{name}_write.next = true; }}"
+                )
+                .unwrap();
             }
         }
     }

@@ -84,6 +84,9 @@ pub struct Card<T: Transport> {
     timeout: Duration,
 }
 
+/// How long a soft reset may take to drain what was in flight.
+const RESET_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// True if sequence number `a` comes before `b` (they wrap at 2^32).
 fn before(a: u32, b: u32) -> bool {
     (b.wrapping_sub(a) as i32) > 0
@@ -159,14 +162,15 @@ impl<T: Transport> Card<T> {
     pub fn reset(&mut self) -> Result<(), DriverError> {
         self.transport
             .write(Reg::Control, spec::CONTROL_RESET | spec::CONTROL_IRQ_ENABLE)?;
-        let deadline = Instant::now() + self.timeout;
+        let deadline = Instant::now() + RESET_TIMEOUT;
         while self.transport.read(Reg::Status)? & spec::STATUS_BUSY != 0 {
             if Instant::now() >= deadline {
-                return Err(DriverError::Timeout(self.timeout));
+                return Err(DriverError::Timeout(RESET_TIMEOUT));
             }
             self.transport.wait_irq(Duration::from_millis(1))?;
         }
-        self.transport.write(Reg::Control, spec::CONTROL_IRQ_ENABLE)?;
+        self.transport
+            .write(Reg::Control, spec::CONTROL_IRQ_ENABLE)?;
         self.next_seq = 0;
         self.outcomes.clear();
         self.last_failure = None;
@@ -295,10 +299,9 @@ impl<T: Transport> Card<T> {
                         Some(error) => DriverError::Card { seq: t.seq, error },
                         None => DriverError::UnknownCardError { seq: t.seq, code },
                     }),
-                    Some(Outcome::Dropped { failed }) => Err(DriverError::Dropped {
-                        seq: t.seq,
-                        failed,
-                    }),
+                    Some(Outcome::Dropped { failed }) => {
+                        Err(DriverError::Dropped { seq: t.seq, failed })
+                    }
                 };
             }
             let now = Instant::now();
@@ -329,6 +332,33 @@ impl<T: Transport> Card<T> {
             sweep_cycles: self.read64(Reg::LastSweepLo, Reg::LastSweepHi)?,
             dma_bytes: self.read64(Reg::LastDmaBytesLo, Reg::LastDmaBytesHi)?,
         })
+    }
+
+    /// The last MSM's counters if command `t` is the last that ended (else they are a later
+    /// command's, and `None`).
+    pub fn last_of(&mut self, t: Ticket) -> Result<Option<Counters>, DriverError> {
+        let ended = |card: &mut Self| card.transport.read(Reg::Ended);
+        if ended(self)? != t.seq.wrapping_add(1) {
+            return Ok(None);
+        }
+        let last = self.last()?;
+        Ok((ended(self)? == t.seq.wrapping_add(1)).then_some(last))
+    }
+
+    /// The card's free-running clock.
+    pub fn clock(&mut self) -> Result<u64, DriverError> {
+        loop {
+            let hi = self.transport.read(Reg::ClockHi)?;
+            let lo = self.transport.read(Reg::ClockLo)?;
+            if self.transport.read(Reg::ClockHi)? == hi {
+                return Ok(u64::from(lo) | (u64::from(hi) << 32));
+            }
+        }
+    }
+
+    /// The card's clock when its last command ended.
+    pub fn ended_at(&mut self) -> Result<u64, DriverError> {
+        self.read64(Reg::EndedAtLo, Reg::EndedAtHi)
     }
 
     pub fn totals(&mut self) -> Result<Totals, DriverError> {

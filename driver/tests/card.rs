@@ -31,7 +31,9 @@ fn msm(card: &mut Card<InProcess>, c: u32, scalars: &[Fr]) -> G1Projective {
     let shape = card.info().shape();
     let plan = Plan::new(c, shape);
     let limbs: Vec<_> = scalars.iter().map(|s| [scalar_limbs(s)]).collect();
-    let mut s = card.alloc(spec::scalar_buffer_bytes(scalars.len())).unwrap();
+    let mut s = card
+        .alloc(spec::scalar_buffer_bytes(scalars.len()))
+        .unwrap();
     s.write_at(0, &bus::encode(&limbs));
     let r = card.alloc(spec::result_bytes(shape, &plan)).unwrap();
     let t = card.submit_msm(c, 0, scalars.len() as u32, &s, &r).unwrap();

@@ -22,6 +22,8 @@ pub struct MsmReport {
     /// Of `cycles`, those the card spent sweeping its bucket memory clear because its epochs ran
     /// out (every 2^epoch_bits - 1 MSMs), where the backend has a clock.
     pub sweep_cycles: Option<u64>,
+    /// Bytes the card moved over its DMA port (scalars in, results out), where it counts them.
+    pub dma_bytes: Option<u64>,
 }
 
 impl MsmReport {

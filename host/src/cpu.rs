@@ -52,6 +52,7 @@ impl MsmBackend for CpuBackend {
             cycles: None,
             lanes: None,
             sweep_cycles: None,
+            dma_bytes: None,
         })
     }
 }

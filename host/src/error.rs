@@ -28,6 +28,12 @@ pub enum MsmError {
     },
     #[error("window c = {c} is outside {min}..={max}")]
     WindowOutOfRange { c: u32, min: u32, max: u32 },
-    #[error("the card did not finish: gave up after {cycles} clock cycles")]
-    CardTimeout { cycles: u64 },
+    #[error("the card did not finish within {ms} ms (it was reset; the key stays loaded)")]
+    CardTimeout { ms: u64 },
+    #[error("the card refused or aborted the command: {0:?}")]
+    Card(msm_spec::card::CardError),
+    #[error("{bases} bases do not fit the card's memory ({capacity})")]
+    KeyTooLarge { bases: usize, capacity: usize },
+    #[error("driver: {0}")]
+    Driver(String),
 }

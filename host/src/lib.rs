@@ -15,19 +15,19 @@
 //! ```
 
 pub mod backend;
+pub mod card;
 pub mod cpu;
 pub mod error;
 pub mod input;
 pub mod model;
-#[cfg(feature = "sim")]
-pub mod sim;
 /// Seeded random inputs (`msm_sim::workload`).
 pub use msm_sim::workload;
 
 pub use backend::{MsmBackend, MsmReport};
+pub use card::CardBackend;
+#[cfg(feature = "sim")]
+pub use card::{simulated, Timing, SIM_SHAPE};
 pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;
 pub use msm_spec::reduction::CardShape;
-#[cfg(feature = "sim")]
-pub use sim::SimBackend;

@@ -63,6 +63,7 @@ impl MsmBackend for ModelBackend {
             cycles: None,
             lanes: None,
             sweep_cycles: None,
+            dma_bytes: None,
         })
     }
 }

@@ -37,15 +37,17 @@ fn key_loaded_once_many_msms_and_prefixes() {
 #[test]
 fn simulated_card_reports_its_cycles() {
     let (bases, scalars) = random_inputs(64, msm_sim::seed::seed("sim report"));
-    let mut sim = msm_host::SimBackend::new(Some(4)).unwrap();
-    sim.load_bases(&bases).unwrap();
-    let report = sim.msm_report(&scalars).unwrap();
+    let mut card = msm_host::simulated(Some(4), msm_host::Timing::default()).unwrap();
+    card.load_bases(&bases).unwrap();
+    let report = card.msm_report(&scalars).unwrap();
     assert_eq!(report.point, G1Projective::msm(&bases, &scalars).unwrap());
-    let lanes = msm_host::sim::SHAPE.lanes;
+    let lanes = msm_host::SIM_SHAPE.lanes;
     assert_eq!((report.window, report.lanes), (4, Some(lanes)));
     let (adds, cycles) = (report.adds.unwrap(), report.cycles.unwrap());
     assert!(
         adds > 0 && cycles * lanes as u64 >= adds,
         "{adds} adds in {cycles} cycles on {lanes} lanes"
     );
+    // Scalars in (whole 64-byte beats), every lane's chain sums out.
+    assert!(report.dma_bytes.unwrap() >= 64 * 32);
 }

@@ -85,34 +85,14 @@ fn window_out_of_range() {
             Err(MsmError::WindowOutOfRange { .. })
         ));
     }
-    // The simulated core's bucket memory holds c <= its c_max.
+    // The simulated card's bucket memory holds c <= its c_max.
     #[cfg(feature = "sim")]
-    let max = msm_host::sim::SIM_C_MAX;
-    #[cfg(feature = "sim")]
-    for c in [1, max + 1, 16] {
+    for c in [1, msm_verilator::C_MAX + 1, 16] {
         assert!(matches!(
-            msm_host::SimBackend::new(Some(c)),
-            Err(MsmError::WindowOutOfRange { max: m, .. }) if m == max
+            msm_host::simulated(Some(c), msm_host::Timing::default()),
+            Err(MsmError::WindowOutOfRange { max, .. }) if max == msm_verilator::C_MAX
         ));
     }
-}
-
-/// A card that does not finish in its budget is an error, and the next MSM still works.
-#[cfg(feature = "sim")]
-#[test]
-fn card_timeout_is_an_error_and_the_card_recovers() {
-    use msm_host::MsmBackend;
-    let (bases, scalars) = inputs(50);
-    let mut sim = msm_host::SimBackend::new(Some(6)).unwrap();
-    sim.load_bases(&bases).unwrap();
-    sim.set_cycle_limit(100);
-    assert!(matches!(
-        sim.msm(&scalars),
-        Err(MsmError::CardTimeout { cycles: 101 })
-    ));
-    sim.set_cycle_limit(u64::MAX);
-    let want = <ark_bn254::G1Projective as ark_ec::VariableBaseMSM>::msm(&bases, &scalars).unwrap();
-    assert_eq!(sim.msm(&scalars).unwrap(), want);
 }
 
 #[test]

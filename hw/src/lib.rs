@@ -3,8 +3,8 @@
 
 pub use msm_spec::config;
 
+pub mod card;
 pub mod field;
 pub mod msm;
 pub mod point;
-pub mod card;
 pub mod verilog;

@@ -365,9 +365,17 @@ fn card_verilog<
 ) -> Emitted {
     let c = *cfg;
     emit_with("msm_card", move || {
-        Box::new(MsmCard::<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY>::new(
-            &c, latency,
-        ))
+        Box::new(MsmCard::<
+            TAG,
+            LANES,
+            A,
+            WORD,
+            DEPTH,
+            ENTRIES,
+            CHAINS,
+            EPOCH,
+            ENTRY,
+        >::new(&c, latency))
     })
 }
 

@@ -7,7 +7,7 @@ use msm_host::{CardShape, CpuBackend, ModelBackend, MsmBackend};
 /// stand-in shape (any shape gives the same points).
 pub fn card() -> CardShape {
     #[cfg(feature = "sim")]
-    return msm_host::sim::SHAPE;
+    return msm_host::SIM_SHAPE;
     #[cfg(not(feature = "sim"))]
     CardShape {
         lanes: 1,
@@ -25,6 +25,6 @@ pub fn backends() -> Vec<Box<dyn MsmBackend>> {
         Box::new(CpuBackend::new()),
         Box::new(model(None)),
         #[cfg(feature = "sim")]
-        Box::new(msm_host::SimBackend::new(None).unwrap()),
+        Box::new(msm_host::simulated(None, msm_host::Timing::default()).unwrap()),
     ]
 }

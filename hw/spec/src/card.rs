@@ -104,6 +104,10 @@ registers! {
     TotalAddsHi total_adds_hi Ro "",
     TotalDmaBytesLo total_dma_bytes_lo Ro "Every command: bytes over the DMA port.",
     TotalDmaBytesHi total_dma_bytes_hi Ro "",
+    ClockLo clock_lo Ro "Clocks since power-up (free-running: read hi, lo, hi).",
+    ClockHi clock_hi Ro "",
+    EndedAtLo ended_at_lo Ro "`clock` when the last command ended.",
+    EndedAtHi ended_at_hi Ro "",
 }
 
 impl Reg {

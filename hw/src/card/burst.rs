@@ -230,7 +230,9 @@ impl Default for BurstWriter {
 impl Logic for BurstWriter {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, next, left, w_left, aw_open, aw_addr_q, aw_len_q, unanswered, stopped);
+        dff_setup!(
+            self, clock, next, left, w_left, aw_open, aw_addr_q, aw_len_q, unanswered, stopped
+        );
         self.burst.address.next = self.next.q.val();
         self.burst.left.next = self.left.q.val();
         // Open the next burst once the last one is sent and its address taken.

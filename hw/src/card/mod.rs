@@ -184,6 +184,8 @@ pub struct MsmCard<
     total_adds: DFF<Bits<64>>,
     total_dma_bytes: DFF<Bits<64>>,
     irq_q: DFF<Bit>,
+    clock_count: DFF<Bits<64>>,
+    ended_at: DFF<Bits<64>>,
     // Constants.
     id: Constant<Bits<32>>,
     version: Constant<Bits<32>>,
@@ -356,6 +358,8 @@ card_impl! { MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY> 
             total_adds: Default::default(),
             total_dma_bytes: Default::default(),
             irq_q: Default::default(),
+            clock_count: Default::default(),
+            ended_at: Default::default(),
             id: k(u64::from(spec::CARD_ID)),
             version: k(u64::from(spec::VERSION)),
             lanes: k(LANES as u64),
@@ -419,7 +423,7 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
             control_written, accepted, ended, queued, loaded, taken, half, wb_lane, wb_chain,
             wb_beat, wb_settle, cycles, dma_bytes, adds_before, conflicts_before, sweep_before,
             last_cycles, last_adds, last_conflicts, last_sweep, last_dma_bytes, total_cycles,
-            total_adds, total_dma_bytes, irq_q, loaded_before
+            total_adds, total_dma_bytes, irq_q, loaded_before, clock_count, ended_at
         );
         clock!(self, clock, regs, core, queue, host_read, host_write, mem_read, mem_write, scalars, bases);
 
@@ -479,6 +483,11 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
         self.regs.total_adds_hi.next = self.total_adds.q.val().get_bits::<32>(32);
         self.regs.total_dma_bytes_lo.next = self.total_dma_bytes.q.val().get_bits::<32>(0);
         self.regs.total_dma_bytes_hi.next = self.total_dma_bytes.q.val().get_bits::<32>(32);
+        self.clock_count.d.next = self.clock_count.q.val() + 1;
+        self.regs.clock_lo.next = self.clock_count.q.val().get_bits::<32>(0);
+        self.regs.clock_hi.next = self.clock_count.q.val().get_bits::<32>(32);
+        self.regs.ended_at_lo.next = self.ended_at.q.val().get_bits::<32>(0);
+        self.regs.ended_at_hi.next = self.ended_at.q.val().get_bits::<32>(32);
 
         // A control write shows its value the clock after its pulse.
         self.control_written.d.next = self.regs.control_write.val();
@@ -824,6 +833,7 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
                 self.total_cycles.d.next = self.total_cycles.q.val() + self.cycles.q.val();
                 self.total_dma_bytes.d.next = self.total_dma_bytes.q.val() + self.dma_bytes.q.val();
                 self.ended.d.next = self.seq.val() + 1;
+                self.ended_at.d.next = self.clock_count.q.val();
                 self.irq_q.d.next = self.regs.control.val().get_bit(1) & !self.resetting.q.val();
                 self.state.d.next = State::Idle;
                 if self.error.q.val() != 0 {

@@ -35,6 +35,9 @@ pub struct Timing {
     pub host_latency: u64,
     /// Clocks from a card-memory request to its first beat.
     pub memory_latency: u64,
+    /// Clocks a BAR0 read takes the host (a non-posted PCIe read's round trip; writes are
+    /// posted and take one).
+    pub bar_read_cycles: u64,
 }
 
 /// PCIe Gen3 x16: about 12 GB/s of payload each way.
@@ -48,6 +51,8 @@ impl Timing {
             host_bytes_per_cycle: Some(PCIE_GEN3_X16_BYTES_PER_S / clock),
             host_latency: clock as u64 / 1_000_000,
             memory_latency: 32,
+            // About 0.5 us.
+            bar_read_cycles: clock as u64 / 2_000_000,
         }
     }
 
@@ -57,6 +62,7 @@ impl Timing {
             host_bytes_per_cycle: None,
             host_latency: 1,
             memory_latency: 1,
+            bar_read_cycles: 2,
         }
     }
 }
@@ -277,10 +283,18 @@ impl Slave {
             b_valid: false,
             b_resp: OKAY,
         };
+        if let Some(n) = take_stall(&mut self.read_faults, self.read_beats) {
+            self.read_stall_until = now + n;
+        }
+        if let Some(n) = take_stall(&mut self.write_faults, self.write_beats) {
+            self.write_stall_until = now + n;
+        }
         if now >= self.read_stall_until && self.paced(self.read_credit) {
             if let Some(r) = self.reads.front().filter(|r| now >= r.due) {
                 let address = r.address + r.done * BEAT_BYTES as u64;
-                let fault = self.read_faults.iter().any(|f| f.0 == self.read_beats);
+                let fault = self
+                    .read_faults
+                    .contains(&(self.read_beats, FaultKind::Error));
                 match memory.read(address) {
                     Some(beat) if !fault => {
                         out.r_data = beat;
@@ -319,11 +333,6 @@ impl Slave {
             if r.done == r.beats {
                 self.reads.pop_front();
             }
-            if let Some(&(_, FaultKind::Stall(n))) =
-                self.read_faults.iter().find(|f| f.0 == self.read_beats)
-            {
-                self.read_stall_until = now + n;
-            }
             self.read_beats += 1;
             self.read_credit -= BEAT_BYTES as f64;
         }
@@ -339,14 +348,13 @@ impl Slave {
         if m.w_valid && s.w_ready {
             let w = self.writes.front_mut().unwrap();
             let address = w.address + w.done * BEAT_BYTES as u64;
-            let fault = self.write_faults.iter().find(|f| f.0 == self.write_beats);
-            match fault {
-                Some((_, FaultKind::Error)) => w.ok = false,
-                Some((_, FaultKind::Stall(n))) => {
-                    self.write_stall_until = now + n;
-                    w.ok &= memory.write(address, &m.w_data);
-                }
-                None => w.ok &= memory.write(address, &m.w_data),
+            if self
+                .write_faults
+                .contains(&(self.write_beats, FaultKind::Error))
+            {
+                w.ok = false;
+            } else {
+                w.ok &= memory.write(address, &m.w_data);
             }
             w.done += 1;
             if (w.done == w.beats) != m.w_last {
@@ -370,10 +378,23 @@ impl Slave {
 
     fn inject(&mut self, fault: Fault, read: bool) {
         if read {
-            self.read_faults.push((self.read_beats + fault.after, fault.kind));
+            self.read_faults
+                .push((self.read_beats + fault.after, fault.kind));
         } else {
-            self.write_faults.push((self.write_beats + fault.after, fault.kind));
+            self.write_faults
+                .push((self.write_beats + fault.after, fault.kind));
         }
+    }
+}
+
+/// Removes a stall armed for beat `beat` and returns its length.
+fn take_stall(faults: &mut Vec<(u64, FaultKind)>, beat: u64) -> Option<u64> {
+    let i = faults
+        .iter()
+        .position(|f| f.0 == beat && matches!(f.1, FaultKind::Stall(_)))?;
+    match faults.remove(i).1 {
+        FaultKind::Stall(n) => Some(n),
+        FaultKind::Error => unreachable!(),
     }
 }
 
@@ -394,6 +415,7 @@ pub struct SimCard {
     mem: Slave,
     irqs: u64,
     next_iova: u64,
+    bar_read_cycles: u64,
 }
 
 /// IOVAs start here, and each buffer is followed by an unmapped page, as an IOMMU lays out
@@ -415,6 +437,7 @@ impl SimCard {
             mem: Slave::new(timing.memory_latency, None),
             irqs: 0,
             next_iova: FIRST_IOVA,
+            bar_read_cycles: timing.bar_read_cycles.max(2),
         }
     }
 
@@ -442,10 +465,13 @@ impl SimCard {
         self.clock(Bar::Write(reg, value));
     }
 
-    /// Reads a BAR0 register (two clocks: the address, then the word).
+    /// Reads a BAR0 register: the address, the word the next clock, and the rest of the
+    /// round trip (`Timing::bar_read_cycles`).
     pub fn read(&mut self, reg: Reg) -> u32 {
         self.clock(Bar::Read(reg));
-        self.clock(Bar::None).reg_read_data
+        let word = self.clock(Bar::None).reg_read_data;
+        self.run(self.bar_read_cycles - 2);
+        word
     }
 
     /// Runs until an interrupt (true) or for `cycles` clocks (false).

@@ -12,8 +12,9 @@ use crate::List;
 
 #[derive(ClapArgs)]
 pub struct Args {
-    /// Backends, comma separated: cpu, model (with the simulated card's reduction plan), sim
-    /// (the generated RTL in Verilator); model and sim need the `sim` feature.
+    /// Backends, comma separated: cpu, model (the reference model with the simulated card's
+    /// reduction plan), card (the simulated card: its RTL in Verilator, through the driver);
+    /// model and card need the `sim` feature.
     #[arg(long, default_value = "cpu", value_delimiter = ',')]
     backend: Vec<String>,
     /// log2 of the number of points: `10..16`, `12`, `10,14`.
@@ -25,40 +26,67 @@ pub struct Args {
     /// Seed of the random inputs (printed; a fresh one by default).
     #[arg(long)]
     seed: Option<u64>,
-    /// Fixed window width for backends that take one (model, sim); default: chosen per size.
+    /// Fixed window width for backends that take one (model, card); default: chosen per size.
     #[arg(long)]
     window: Option<u32>,
     /// Clock for projected latencies of backends that count cycles (a projection).
     #[arg(long, default_value_t = 250.0)]
     clock_mhz: f64,
+    /// Simulated card: host DMA bytes per card clock (default: PCIe Gen3 x16, 12 GB/s, at the
+    /// card's clock).
+    #[arg(long)]
+    dma_bytes_per_cycle: Option<f64>,
+    /// Simulated card: no modelled transfer time (a beat per clock, no latency).
+    #[arg(long, conflicts_with = "dma_bytes_per_cycle")]
+    ideal_dma: bool,
+    /// Card: also run each size's MSM twice, queued back to back (a folding step's W and T),
+    /// and report the card clocks of the pair against the two run one after the other.
+    #[arg(long)]
+    pair: bool,
+    /// Write a latency-against-size plot of every run (SVG).
+    #[arg(long)]
+    plot: Option<std::path::PathBuf>,
     /// One JSON object per run instead of a table.
     #[arg(long)]
     json: bool,
 }
 
-fn make_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
+fn make_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
     match name {
         "cpu" => Ok(Box::new(CpuBackend::new())),
-        "model" | "sim" => card_backend(name, window),
-        other => Err(format!("unknown backend {other:?} (cpu, model, sim)")),
+        "model" | "card" => card_backend(name, a),
+        other => Err(format!("unknown backend {other:?} (cpu, model, card)")),
     }
+}
+
+/// The simulated card's harness timing the arguments ask for.
+#[cfg(feature = "sim")]
+fn timing(a: &Args) -> msm_host::Timing {
+    let mut t = msm_host::Timing::default();
+    if a.ideal_dma {
+        t = msm_host::Timing::ideal();
+    }
+    if let Some(b) = a.dma_bytes_per_cycle {
+        t.host_bytes_per_cycle = Some(b);
+    }
+    t
 }
 
 /// The simulated card, or the model following its reduction plan.
 #[cfg(feature = "sim")]
-fn card_backend(name: &str, window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
-    use msm_host::{ModelBackend, SimBackend};
+fn card_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
+    use msm_host::ModelBackend;
     let backend: Box<dyn MsmBackend> = match name {
         "model" => {
-            Box::new(ModelBackend::new(window, msm_host::sim::SHAPE).map_err(|e| e.to_string())?)
+            Box::new(ModelBackend::new(a.window, msm_host::SIM_SHAPE).map_err(|e| e.to_string())?)
         }
-        _ => Box::new(SimBackend::new(window).map_err(|e| e.to_string())?),
+        _ => Box::new(msm_host::simulated(a.window, timing(a)).map_err(|e| e.to_string())?),
     };
     Ok(backend)
 }
 
 #[cfg(not(feature = "sim"))]
-fn card_backend(name: &str, _window: Option<u32>) -> Result<Box<dyn MsmBackend>, String> {
+fn card_backend(name: &str, _a: &Args) -> Result<Box<dyn MsmBackend>, String> {
     Err(format!(
         "backend {name:?} needs msm-host's `sim` feature (built without it)"
     ))
@@ -70,7 +98,7 @@ pub fn run(a: &Args) -> Result<(), String> {
     let mut backends = a
         .backend
         .iter()
-        .map(|b| make_backend(b, a.window))
+        .map(|b| make_backend(b, a))
         .collect::<Result<Vec<_>, _>>()?;
     let runs = (a.log_size.0.len() * backends.len() * a.repeats.max(1)) as u64;
     let bar = ProgressBar::new(runs).with_style(
@@ -78,10 +106,19 @@ pub fn run(a: &Args) -> Result<(), String> {
     );
     if !a.json {
         println!(
-            "{:<8} {:>9} {:>6} {:>11} {:>12} {:>11} {:>7} {:>14}",
-            "backend", "points", "window", "wall ms", "adds", "cycles", "eff", "projected ms"
+            "{:<8} {:>9} {:>6} {:>11} {:>12} {:>11} {:>7} {:>9} {:>14}",
+            "backend",
+            "points",
+            "window",
+            "wall ms",
+            "adds",
+            "cycles",
+            "eff",
+            "DMA KiB",
+            "projected ms"
         );
     }
+    let mut points: Vec<(String, u32, f64)> = Vec::new();
     for &log in &a.log_size.0 {
         let n = 1usize << log;
         bar.set_message(format!("2^{log}: inputs"));
@@ -118,14 +155,14 @@ pub fn run(a: &Args) -> Result<(), String> {
                         "backend": backend.name(), "n": n, "c": report.window,
                         "lanes": report.lanes, "wall_ms": wall_ms, "cycles": report.cycles,
                         "adds": report.adds, "efficiency": report.efficiency(),
-                        "sweep_cycles": report.sweep_cycles,
+                        "sweep_cycles": report.sweep_cycles, "dma_bytes": report.dma_bytes,
                         "projected_ms": projected, "clock_mhz": clock, "seed": seed,
                     });
                     println!("{line}");
                 } else {
                     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
                     println!(
-                        "{:<8} {:>9} {:>6} {:>11.2} {:>12} {:>11} {:>7} {:>14}",
+                        "{:<8} {:>9} {:>6} {:>11.2} {:>12} {:>11} {:>7} {:>9} {:>14}",
                         backend.name(),
                         n,
                         report.window,
@@ -133,10 +170,21 @@ pub fn run(a: &Args) -> Result<(), String> {
                         opt(report.adds.map(|v| v.to_string())),
                         opt(report.cycles.map(|v| v.to_string())),
                         opt(report.efficiency().map(|e| format!("{e:.3}"))),
+                        opt(report
+                            .dma_bytes
+                            .map(|b| format!("{:.1}", b as f64 / 1024.0))),
                         opt(projected.map(|p| format!("{p:.3}"))),
                     );
                 }
             });
+            let shown = match projected {
+                Some(p) => (
+                    format!("{} (projected at {} MHz)", backend.name(), a.clock_mhz),
+                    p,
+                ),
+                None => (format!("{} (wall clock)", backend.name()), wall_ms),
+            };
+            points.push((shown.0, log, shown.1));
             reference.get_or_insert((backend.name().to_string(), report));
         }
     }
@@ -144,5 +192,64 @@ pub fn run(a: &Args) -> Result<(), String> {
     if backends.len() > 1 && !a.json {
         println!("all backends agree on every size (seed {seed})");
     }
+    if let Some(path) = &a.plot {
+        crate::plot::latency(path, &points)?;
+        eprintln!("plot: {}", path.display());
+    }
+    if a.pair {
+        pair(a, seed)?;
+    }
     Ok(())
+}
+
+/// Two MSMs of each size on the simulated card: one after the other (the host waits for the
+/// first, reads it, then submits the second), then queued back to back. Card clocks from the
+/// first doorbell to the second's end, less the clocks either spent sweeping bucket epochs
+/// (every 2^epoch_bits - 1 MSMs: it would fall on one of the two runs and not the other).
+#[cfg(feature = "sim")]
+fn pair(a: &Args, seed: u64) -> Result<(), String> {
+    let e = |e: msm_host::MsmError| e.to_string();
+    let d = |e: msm_driver::DriverError| e.to_string();
+    let mut card = msm_host::simulated(a.window, timing(a)).map_err(e)?;
+    println!(
+        "{:>9} {:>6} {:>13} {:>13} {:>13} {:>13} {:>8}",
+        "points", "window", "W cycles", "T cycles", "one by one", "queued", "saved"
+    );
+    for &log in &a.log_size.0 {
+        let n = 1usize << log;
+        let (bases, w) = random_inputs(n, seed ^ u64::from(log));
+        let (_, t) = random_inputs(n, seed ^ u64::from(log) ^ 0x7);
+        card.load_bases(&bases).map_err(e)?;
+        let start = card.card().clock().map_err(d)?;
+        let rw = card.msm_report(&w).map_err(e)?;
+        let rt = card.msm_report(&t).map_err(e)?;
+        let sweeps =
+            |r: &[&msm_host::MsmReport]| r.iter().filter_map(|r| r.sweep_cycles).sum::<u64>();
+        let one_by_one = card.card().ended_at().map_err(d)? - start - sweeps(&[&rw, &rt]);
+        let start = card.card().clock().map_err(d)?;
+        let both = card.msm_many(&[&w, &t]).map_err(e)?;
+        let queued = card.card().ended_at().map_err(d)? - start - sweeps(&[&both[0], &both[1]]);
+        if both[0].point != rw.point || both[1].point != rt.point {
+            return Err(format!(
+                "2^{log}: queued MSMs disagree with single ones (seed {seed})"
+            ));
+        }
+        let opt = |v: Option<u64>| v.map_or("-".into(), |v| v.to_string());
+        println!(
+            "{:>9} {:>6} {:>13} {:>13} {:>13} {:>13} {:>8}",
+            n,
+            rw.window,
+            opt(rw.cycles),
+            opt(rt.cycles),
+            one_by_one,
+            queued,
+            one_by_one as i64 - queued as i64
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "sim"))]
+fn pair(_a: &Args, _seed: u64) -> Result<(), String> {
+    Err("--pair needs msm-host's `sim` feature (built without it)".into())
 }

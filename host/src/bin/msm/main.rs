@@ -3,6 +3,7 @@
 
 mod bench;
 mod model;
+mod plot;
 
 use clap::{Parser, Subcommand};
 
