@@ -12,11 +12,11 @@ VENV  := .venv
 CONFIG ?= sim
 
 help:
-	@echo "make demo       small MSMs on CPU, reference model and the simulated core (RTL in Verilator), checked; projections"
+	@echo "make demo       small MSMs on CPU, reference model and the simulated card (RTL in Verilator, through the driver), checked; projections"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
 	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
 	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency)"
-	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and sim tables (sim 2^16: ~10 min), model table"
+	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
@@ -35,8 +35,8 @@ build: deps
 demo: build
 	@echo "== one workload on the CPU backend and the bit-exact reference model (results must agree)"
 	$(MSM) bench --backend cpu,model --log-size 8..12 --repeats 1
-	@echo "== the generated RTL of the MSM core in Verilator (2 lanes, c <= 10), checked against the CPU: cycles measured, latency projected at 250 MHz"
-	$(MSM) bench --backend cpu,sim --log-size 8..10 --repeats 1
+	@echo "== the simulated card (its RTL in Verilator, through the driver: bases in card memory, scalars and results by DMA at PCIe Gen3 x16 pace), checked against the CPU: the card's cycles, latency projected at 250 MHz; then two MSMs queued back to back against one by one"
+	$(MSM) bench --backend cpu,card --log-size 8..10 --repeats 1 --pair --plot build/demo-latency.svg
 	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
 	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200
 
@@ -81,7 +81,8 @@ bench: build
 	$(CARGO) run --release -p msm-verilator --example speed
 	$(CARGO) bench -p msm-host --bench cpu
 	$(MSM) bench --backend cpu --log-size 10..16
-	$(MSM) bench --backend sim --log-size 12,14,16 --repeats 1
+	$(MSM) bench --backend card --log-size 12,14,16 --repeats 1 --pair --plot build/bench-latency.svg
+	$(MSM) bench --backend card --log-size 14 --repeats 1 --ideal-dma
 	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200
 
 clean:

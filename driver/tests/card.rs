@@ -72,3 +72,63 @@ fn one_small_msm_matches_arkworks() {
     }
     assert!(card.transport().card().protocol_errors().is_empty());
 }
+
+/// A transport that reports another id or version: the driver refuses the card. (It forwards
+/// everything else to the simulated card: only the identity it isolates is altered.)
+struct Impostor {
+    inner: InProcess,
+    id: Option<u32>,
+    version: Option<u32>,
+}
+
+impl msm_driver::Transport for Impostor {
+    type Buffer = <InProcess as msm_driver::Transport>::Buffer;
+
+    fn read(&mut self, reg: spec::Reg) -> Result<u32, msm_driver::TransportError> {
+        match (reg, self.id, self.version) {
+            (spec::Reg::Id, Some(id), _) => Ok(id),
+            (spec::Reg::Version, _, Some(v)) => Ok(v),
+            _ => self.inner.read(reg),
+        }
+    }
+
+    fn write(&mut self, reg: spec::Reg, value: u32) -> Result<(), msm_driver::TransportError> {
+        self.inner.write(reg, value)
+    }
+
+    fn alloc(&mut self, len: usize) -> Result<Self::Buffer, msm_driver::TransportError> {
+        self.inner.alloc(len)
+    }
+
+    fn wait_irq(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<bool, msm_driver::TransportError> {
+        self.inner.wait_irq(timeout)
+    }
+}
+
+#[test]
+fn an_incompatible_card_is_refused() {
+    use msm_driver::{DriverError, Transport};
+    let impostor = |id, version| Impostor {
+        inner: InProcess::new(Timing::default()),
+        id,
+        version,
+    };
+    assert!(matches!(
+        Card::open(impostor(Some(0x1234_5678), None)),
+        Err(DriverError::NotOurCard {
+            id: 0x1234_5678,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Card::open(impostor(None, Some(spec::VERSION + (1 << 16)))),
+        Err(DriverError::IncompatibleVersion { .. })
+    ));
+    // A newer minor version is compatible.
+    let mut card = Card::open(impostor(None, Some(spec::VERSION + 1))).unwrap();
+    assert_eq!(card.info().version, spec::VERSION + 1);
+    assert_eq!(card.transport().read(spec::Reg::Id).unwrap(), spec::CARD_ID);
+}

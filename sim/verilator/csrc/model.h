@@ -37,6 +37,8 @@
         NAME##_model* u = new NAME##_model;                                                    \
         u->ctx.traceEverOn(true);                                                              \
         u->top = new V##NAME(&u->ctx);                                                         \
+        /* Hierarchical blocks build their sub-models on the first eval: final() needs them. */\
+        u->top->eval();                                                                        \
         u->vcd = nullptr;                                                                      \
         u->time = 0;                                                                           \
         return u;                                                                              \
@@ -54,8 +56,6 @@
     int NAME##_trace(void* p, const char* path) {                                              \
         NAME##_model* u = static_cast<NAME##_model*>(p);                                       \
         if (u->vcd) return -1;                                                                 \
-        /* Hierarchical blocks build their sub-models on the first eval; trace needs them. */ \
-        u->top->eval();                                                                        \
         u->vcd = new VerilatedVcdC;                                                            \
         u->top->trace(u->vcd, 99);                                                             \
         u->vcd->open(path);                                                                    \

@@ -8,6 +8,9 @@ use plotters::prelude::*;
 /// `points`: (series label, log2 size, milliseconds).
 pub fn latency(path: &Path, points: &[(String, u32, f64)]) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("plot {}: {e}", path.display());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+    }
     let mut series: BTreeMap<&str, Vec<(u32, f64)>> = BTreeMap::new();
     for (label, log, ms) in points {
         series.entry(label).or_default().push((*log, ms.max(1e-6)));
