@@ -345,3 +345,22 @@ fn queued_pair_matches_single_msms() {
     assert_eq!(both[0].point, want(&bases, &w));
     assert_eq!(both[1].point, want(&bases, &t));
 }
+
+/// The card at 2^14 (test configuration, c = 10): right, and at least 0.94 of the lanes' issue
+/// slots useful, with scalars and results moved at PCIe Gen3 x16 pace (cycles include DMA).
+#[test]
+#[ignore = "3 min in Verilator: `make test-long`"]
+fn card_at_2_14() {
+    let (bases, scalars) = random_inputs(1 << 14, msm_sim::seed::seed("card 2^14"));
+    let mut b = msm_host::simulated(Some(10), Timing::default()).unwrap();
+    b.load_bases(&bases).unwrap();
+    let r = b.msm_report(&scalars).unwrap();
+    assert_eq!(r.point, want(&bases, &scalars));
+    let e = r.efficiency().unwrap();
+    eprintln!(
+        "2^14: {} cycles, {} adds, efficiency {e:.3}",
+        r.cycles.unwrap(),
+        r.adds.unwrap()
+    );
+    assert!(e >= 0.94, "efficiency {e:.3}");
+}

@@ -10,8 +10,9 @@ fn msm(args: &[&str]) -> std::process::Output {
 }
 
 #[cfg(feature = "sim")]
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "sweep_cycles",
+    "dma_bytes",
     "backend",
     "n",
     "c",
@@ -60,6 +61,45 @@ fn bench_json_lines() {
     assert!(lines[0]["cycles"].is_null() && lines[0]["clock_mhz"].is_null());
     assert_eq!(lines[1]["backend"], "model");
     assert!(lines[1]["adds"].as_u64().unwrap() > 0);
+}
+
+/// The card backend: its counters in JSON, the pair table, the plot, the register map.
+#[cfg(feature = "sim")]
+#[test]
+fn bench_card_pair_plot_and_registers() {
+    let dir = std::env::temp_dir().join(format!("msm-cli-{}", std::process::id()));
+    let plot = dir.join("latency.svg");
+    let out = msm(&[
+        "bench",
+        "--backend",
+        "cpu,card",
+        "--log-size",
+        "3",
+        "--repeats",
+        "1",
+        "--json",
+        "--pair",
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let card: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(card["backend"], "card");
+    assert!(card["cycles"].as_u64().unwrap() > 0 && card["dma_bytes"].as_u64().unwrap() > 0);
+    let pair: serde_json::Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
+    assert!(pair["queued_cycles"].as_u64().unwrap() > 0, "{pair}");
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.contains("card (projected at 250 MHz)"));
+    std::fs::remove_dir_all(dir).unwrap();
+    let out = msm(&["card", "registers"]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(table.lines().count(), 2 + msm_spec::card::Reg::ALL.len());
+    assert!(table.contains("| 0x000 | `id` | RO |"), "{table}");
 }
 
 #[test]

@@ -317,19 +317,19 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             instantiates: &[],
         },
         Unit {
-            name: "msm_card",
-            verilog: card.verilog + &lane_file,
-            ports: card.ports,
-            synth_by_default: false,
-            latency: 0,
-            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
-        },
-        Unit {
             name: "msm_core",
             verilog: core.verilog + &lane_file,
             ports: core.ports,
             synth_by_default: false,
             // Not a pipeline: `idle` says when it is done.
+            latency: 0,
+            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+        },
+        Unit {
+            name: "msm_card",
+            verilog: card.verilog + &lane_file,
+            ports: card.ports,
+            synth_by_default: false,
             latency: 0,
             instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
         },

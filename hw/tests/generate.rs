@@ -19,6 +19,7 @@ fn every_unit_of_every_config_generates() {
             "fq_lane",
             "msm_slicer",
             "msm_core",
+            "msm_card",
         ];
         assert_eq!(names, want, "{}", cfg.name);
         for u in &units {
@@ -33,6 +34,14 @@ fn every_unit_of_every_config_generates() {
                 "clocks are wires"
             );
         }
+        // The card's memory ports are 512-bit AXI with IOVA addresses; BAR0 is 4 KB.
+        let card = units.iter().find(|u| u.name == "msm_card").unwrap();
+        let width = |name: &str| card.ports.iter().find(|p| p.name == name).unwrap().width;
+        for port in ["dma_r_data", "dma_w_data", "mem_r_data", "mem_w_data"] {
+            assert_eq!(width(port), 8 * msm_spec::card::BEAT_BYTES, "{port}");
+        }
+        assert_eq!(width("dma_ar_addr"), 64);
+        assert_eq!(1 << width("reg_address"), msm_spec::card::BAR0_BYTES);
         let carry = cfg.carry_stages() as usize;
         assert_eq!(units[0].latency, carry + 1);
         assert_eq!(add_sub::latency(cfg.carry_bits as usize), carry + 1);

@@ -10,6 +10,11 @@
 
 #define MODEL_TOP(NAME, P) (static_cast<NAME##_model*>(P)->top)
 
+// Verilator's hierarchical blocks find their context through the thread's current one
+// (Verilated::threadContextp), so every entry point makes its model's context current first:
+// with several models in one thread, a block would otherwise register with, or be freed from,
+// another model's context.
+//
 // Half a clock: the clock at LEVEL, settled, dumped. With the inputs set, MODEL_HALF(.., 0)
 // settles them with the clock low (rust-hdl routes the clock through combinational logic, so
 // inputs must settle before the edge), and outputs read then are what the edge samples;
@@ -17,6 +22,7 @@
 #define MODEL_HALF(NAME, P, LEVEL)                                                             \
     do {                                                                                       \
         NAME##_model* u = static_cast<NAME##_model*>(P);                                       \
+        Verilated::threadContextp(&u->ctx);                                                    \
         u->top->clock = LEVEL;                                                                 \
         u->top->eval();                                                                        \
         if (u->vcd) u->vcd->dump(u->time);                                                     \
@@ -36,6 +42,7 @@
     void* NAME##_new() {                                                                       \
         NAME##_model* u = new NAME##_model;                                                    \
         u->ctx.traceEverOn(true);                                                              \
+        Verilated::threadContextp(&u->ctx);                                                    \
         u->top = new V##NAME(&u->ctx);                                                         \
         /* Hierarchical blocks build their sub-models on the first eval: final() needs them. */\
         u->top->eval();                                                                        \
@@ -45,6 +52,7 @@
     }                                                                                          \
     void NAME##_free(void* p) {                                                                \
         NAME##_model* u = static_cast<NAME##_model*>(p);                                       \
+        Verilated::threadContextp(&u->ctx);                                                    \
         if (u->vcd) {                                                                          \
             u->vcd->close();                                                                   \
             delete u->vcd;                                                                     \
@@ -55,6 +63,7 @@
     }                                                                                          \
     int NAME##_trace(void* p, const char* path) {                                              \
         NAME##_model* u = static_cast<NAME##_model*>(p);                                       \
+        Verilated::threadContextp(&u->ctx);                                                    \
         if (u->vcd) return -1;                                                                 \
         u->vcd = new VerilatedVcdC;                                                            \
         u->top->trace(u->vcd, 99);                                                             \

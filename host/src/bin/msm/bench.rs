@@ -211,10 +211,12 @@ fn pair(a: &Args, seed: u64) -> Result<(), String> {
     let e = |e: msm_host::MsmError| e.to_string();
     let d = |e: msm_driver::DriverError| e.to_string();
     let mut card = msm_host::simulated(a.window, timing(a)).map_err(e)?;
-    println!(
-        "{:>9} {:>6} {:>13} {:>13} {:>13} {:>13} {:>8}",
-        "points", "window", "W cycles", "T cycles", "one by one", "queued", "saved"
-    );
+    if !a.json {
+        println!(
+            "{:>9} {:>6} {:>13} {:>13} {:>13} {:>13} {:>8}",
+            "points", "window", "W cycles", "T cycles", "one by one", "queued", "saved"
+        );
+    }
     for &log in &a.log_size.0 {
         let n = 1usize << log;
         let (bases, w) = random_inputs(n, seed ^ u64::from(log));
@@ -233,6 +235,15 @@ fn pair(a: &Args, seed: u64) -> Result<(), String> {
             return Err(format!(
                 "2^{log}: queued MSMs disagree with single ones (seed {seed})"
             ));
+        }
+        if a.json {
+            let line = json!({
+                "pair": true, "n": n, "c": rw.window, "w_cycles": rw.cycles,
+                "t_cycles": rt.cycles, "one_by_one_cycles": one_by_one,
+                "queued_cycles": queued, "seed": seed,
+            });
+            println!("{line}");
+            continue;
         }
         let opt = |v: Option<u64>| v.map_or("-".into(), |v| v.to_string());
         println!(

@@ -2,6 +2,7 @@
 //! Lists and ranges: `10..16` is inclusive, `1,2` a list, `10,12..14` both.
 
 mod bench;
+mod card;
 mod model;
 mod plot;
 
@@ -23,12 +24,16 @@ enum Command {
     Bench(bench::Args),
     /// The schedule model's cycles and efficiency (a planning tool, not the RTL).
     Model(model::Args),
+    /// The card's register map and error codes.
+    #[command(subcommand)]
+    Card(card::Command),
 }
 
 fn main() {
     let result = match Cli::parse().command {
         Command::Bench(a) => bench::run(&a),
         Command::Model(a) => model::run(&a),
+        Command::Card(c) => card::run(&c),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");
