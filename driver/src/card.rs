@@ -62,6 +62,7 @@ pub struct Counters {
 pub struct Totals {
     pub cycles: u64,
     pub adds: u64,
+    pub conflicts: u64,
     pub dma_bytes: u64,
 }
 
@@ -365,6 +366,7 @@ impl<T: Transport> Card<T> {
         Ok(Totals {
             cycles: self.read64(Reg::TotalCyclesLo, Reg::TotalCyclesHi)?,
             adds: self.read64(Reg::TotalAddsLo, Reg::TotalAddsHi)?,
+            conflicts: self.read64(Reg::TotalConflictsLo, Reg::TotalConflictsHi)?,
             dma_bytes: self.read64(Reg::TotalDmaBytesLo, Reg::TotalDmaBytesHi)?,
         })
     }

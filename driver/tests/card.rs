@@ -132,3 +132,24 @@ fn an_incompatible_card_is_refused() {
     assert_eq!(card.info().version, spec::VERSION + 1);
     assert_eq!(card.transport().read(spec::Reg::Id).unwrap(), spec::CARD_ID);
 }
+
+#[test]
+fn totals_add_up_the_msms() {
+    let (bases, scalars) = msm_sim::workload::random_inputs(6, msm_sim::seed::seed("totals"));
+    let mut card = open();
+    load(&mut card, &bases);
+    let before = card.totals().unwrap();
+    let (mut adds, mut conflicts, mut dma) = (0, 0, 0);
+    for n in [6, 4] {
+        msm(&mut card, 3, &scalars[..n]);
+        let last = card.last().unwrap();
+        adds += last.adds;
+        conflicts += last.conflicts;
+        dma += last.dma_bytes;
+    }
+    let after = card.totals().unwrap();
+    assert_eq!(after.adds - before.adds, adds);
+    assert_eq!(after.conflicts - before.conflicts, conflicts);
+    assert_eq!(after.dma_bytes - before.dma_bytes, dma);
+    assert!(after.cycles > before.cycles);
+}

@@ -327,13 +327,25 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         },
         Unit {
             name: "msm_card",
-            verilog: card.verilog + &lane_file,
+            verilog: card_modules(&(card.verilog + &lane_file)),
             ports: card.ports,
             synth_by_default: false,
             latency: 0,
-            instantiates: &["fq_lane", "fq_mul", "fq_add_sub"],
+            instantiates: &["card_fq_lane", "card_fq_mul", "card_fq_add_sub"],
         },
     ]
+}
+
+/// The card's file with its own copies of the lane's modules, named `card_fq_*`: simulators
+/// that compile each unit's file on its own (Verilator's hierarchical blocks are libraries
+/// with one symbol set per module name) must not see two different `fq_lane` builds in one
+/// program.
+fn card_modules(verilog: &str) -> String {
+    ["fq_lane", "fq_mul", "fq_add_sub"]
+        .iter()
+        .fold(verilog.to_owned(), |v, m| {
+            v.replace(m, &format!("card_{m}"))
+        })
 }
 
 /// The core's Verilog, once its type parameters are checked against the ones `cfg` derives.

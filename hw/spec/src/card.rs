@@ -102,6 +102,8 @@ registers! {
     TotalCyclesHi total_cycles_hi Ro "High word of the register before.",
     TotalAddsLo total_adds_lo Ro "Every command: accumulation additions.",
     TotalAddsHi total_adds_hi Ro "High word of the register before.",
+    TotalConflictsLo total_conflicts_lo Ro "Every command: clocks a digit waited on a busy bucket.",
+    TotalConflictsHi total_conflicts_hi Ro "High word of the register before.",
     TotalDmaBytesLo total_dma_bytes_lo Ro "Every command: bytes over the DMA port.",
     TotalDmaBytesHi total_dma_bytes_hi Ro "High word of the register before.",
     ClockLo clock_lo Ro "Clocks since power-up (free-running: read hi, lo, hi).",

@@ -182,6 +182,7 @@ pub struct MsmCard<
     last_dma_bytes: DFF<Bits<64>>,
     total_cycles: DFF<Bits<64>>,
     total_adds: DFF<Bits<64>>,
+    total_conflicts: DFF<Bits<64>>,
     total_dma_bytes: DFF<Bits<64>>,
     irq_q: DFF<Bit>,
     clock_count: DFF<Bits<64>>,
@@ -356,6 +357,7 @@ card_impl! { MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY> 
             last_dma_bytes: Default::default(),
             total_cycles: Default::default(),
             total_adds: Default::default(),
+            total_conflicts: Default::default(),
             total_dma_bytes: Default::default(),
             irq_q: Default::default(),
             clock_count: Default::default(),
@@ -423,7 +425,7 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
             control_written, accepted, ended, queued, loaded, taken, half, wb_lane, wb_chain,
             wb_beat, wb_settle, cycles, dma_bytes, adds_before, conflicts_before, sweep_before,
             last_cycles, last_adds, last_conflicts, last_sweep, last_dma_bytes, total_cycles,
-            total_adds, total_dma_bytes, irq_q, loaded_before, clock_count, ended_at
+            total_adds, total_conflicts, total_dma_bytes, irq_q, loaded_before, clock_count, ended_at
         );
         clock!(self, clock, regs, core, queue, host_read, host_write, mem_read, mem_write, scalars, bases);
 
@@ -481,6 +483,8 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
         self.regs.total_cycles_hi.next = self.total_cycles.q.val().get_bits::<32>(32);
         self.regs.total_adds_lo.next = self.total_adds.q.val().get_bits::<32>(0);
         self.regs.total_adds_hi.next = self.total_adds.q.val().get_bits::<32>(32);
+        self.regs.total_conflicts_lo.next = self.total_conflicts.q.val().get_bits::<32>(0);
+        self.regs.total_conflicts_hi.next = self.total_conflicts.q.val().get_bits::<32>(32);
         self.regs.total_dma_bytes_lo.next = self.total_dma_bytes.q.val().get_bits::<32>(0);
         self.regs.total_dma_bytes_hi.next = self.total_dma_bytes.q.val().get_bits::<32>(32);
         self.clock_count.d.next = self.clock_count.q.val() + 1;
@@ -851,6 +855,10 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
                         bit_cast::<64, 32>(self.core.sweep_cycles.val() - self.sweep_before.q.val());
                     self.total_adds.d.next = self.total_adds.q.val()
                         + bit_cast::<64, 32>(self.core.adds.val() - self.adds_before.q.val());
+                    self.total_conflicts.d.next = self.total_conflicts.q.val()
+                        + bit_cast::<64, 32>(
+                            self.core.conflicts.val() - self.conflicts_before.q.val(),
+                        );
                 }
                 if self.resetting.q.val() {
                     self.state.d.next = State::Flush;
