@@ -6,7 +6,7 @@
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use msm_driver::{segment_sums, Card, DmaBuffer, DriverError, Transport};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
-use msm_sim::model::{Fq, Projective};
+use msm_sim::model::Projective;
 use msm_spec::bus;
 use msm_spec::card as spec;
 use msm_spec::reduction::Plan;
@@ -160,12 +160,7 @@ impl<T: Transport> CardBackend<T> {
 }
 
 fn point(l: &bus::PointLimbs) -> Projective {
-    let f = |x: &[u64; 4]| Fq::from_montgomery(*x).expect("decode_points checked it is below p");
-    Projective {
-        x: f(&l[0]),
-        y: f(&l[1]),
-        z: f(&l[2]),
-    }
+    Projective::from_montgomery(l).expect("decode_points checked every coordinate is below p")
 }
 
 fn empty_report(window: u32) -> MsmReport {

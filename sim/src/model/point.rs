@@ -62,6 +62,15 @@ impl Projective {
         self.z.is_zero()
     }
 
+    /// From X, Y, Z as Montgomery-form limbs (the bus and RTL layout); `None` if one is >= p.
+    pub fn from_montgomery(l: &[[u64; 4]; 3]) -> Option<Projective> {
+        Some(Projective {
+            x: Fq::from_montgomery(l[0])?,
+            y: Fq::from_montgomery(l[1])?,
+            z: Fq::from_montgomery(l[2])?,
+        })
+    }
+
     /// `None` for the identity.
     pub fn to_affine(&self) -> Option<Affine> {
         if self.is_identity() {

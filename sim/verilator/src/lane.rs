@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use msm_sim::model::{Fq, Projective};
+use msm_sim::model::Projective;
 
 use crate::ffi::{fq_lane, Model};
 use crate::{from_words, to_words};
@@ -17,12 +17,7 @@ pub fn coords(p: &Projective) -> Coords {
 
 /// Coordinates (as the RTL outputs them) as the model's point.
 pub fn projective(c: &Coords) -> Projective {
-    let f = |l: &[u64; 4]| Fq::from_montgomery(*l).expect("the RTL keeps coordinates below p");
-    Projective {
-        x: f(&c[0]),
-        y: f(&c[1]),
-        z: f(&c[2]),
-    }
+    Projective::from_montgomery(c).expect("the RTL keeps coordinates below p")
 }
 
 /// One addition: `p` + (`q` with Y negated if `negate`). A mixed addition has q's Z = 1 in
