@@ -4,7 +4,7 @@
 //! chain sums the card writes back (`msm_spec::reduction::Plan::finish`).
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
-use msm_driver::{segment_sums, Card, DmaBuffer, DriverError, Transport};
+use msm_driver::{segment_sums, Card, DmaBuffer, DriverError, Transport, TransportError};
 use msm_sim::model::ark::{affine_from_ark, projective_to_ark, scalar_limbs};
 use msm_sim::model::Projective;
 use msm_spec::bus;
@@ -36,6 +36,7 @@ impl From<DriverError> for MsmError {
             DriverError::Timeout(d) => MsmError::CardTimeout {
                 ms: d.as_millis() as u64,
             },
+            DriverError::Transport(TransportError::Gone(why)) => MsmError::CardGone(why),
             other => MsmError::Driver(other.to_string()),
         }
     }

@@ -130,6 +130,14 @@ impl Reg {
 pub const BAR0_BYTES: u32 = 4096;
 const _: () = assert!(Reg::ALL.len() * 4 <= BAR0_BYTES as usize);
 
+/// PCI identity: the vendor is Xilinx's, as the U55C's PCIe block presents it; the device id
+/// is ours, set in the PCIe IP's configuration. `msm card list` and the VFIO transports look
+/// for this pair; the card-server presents it.
+pub const PCI_VENDOR_ID: u16 = 0x10ee;
+pub const PCI_DEVICE_ID: u16 = 0x7e54;
+/// PCI class: processing accelerator (0x12), no programming interface.
+pub const PCI_CLASS: u32 = 0x12_00_00;
+
 /// `id`: "MSM1" as a little-endian word.
 pub const CARD_ID: u32 = u32::from_le_bytes(*b"MSM1");
 /// `version`: what this driver and this RTL speak. A different major is incompatible.

@@ -106,37 +106,62 @@ trait Memory {
     fn write(&mut self, address: u64, beat: &Beat) -> bool;
 }
 
-/// A DMA buffer as the harness holds it: it is unmapped when the driver drops it.
+/// Host memory the card can reach: a buffer of the driver's, or (in the card-server) memory a
+/// vfio-user client shared. Unmapped when the harness's last `Rc` to it goes.
+pub trait DmaRegion {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn read(&self, offset: usize, out: &mut [u8]);
+    fn write(&self, offset: usize, bytes: &[u8]);
+}
+
+/// A DMA buffer in this process.
 pub type HostBuffer = Rc<RefCell<Vec<u8>>>;
 
-/// Host memory: the mapped buffers, by IOVA.
+impl DmaRegion for RefCell<Vec<u8>> {
+    fn len(&self) -> usize {
+        self.borrow().len()
+    }
+
+    fn read(&self, offset: usize, out: &mut [u8]) {
+        out.copy_from_slice(&self.borrow()[offset..offset + out.len()]);
+    }
+
+    fn write(&self, offset: usize, bytes: &[u8]) {
+        self.borrow_mut()[offset..offset + bytes.len()].copy_from_slice(bytes);
+    }
+}
+
+/// Host memory: the mapped regions, by IOVA.
 #[derive(Default)]
 struct HostMemory {
-    regions: Vec<(u64, Weak<RefCell<Vec<u8>>>)>,
+    regions: Vec<(u64, Weak<dyn DmaRegion>)>,
 }
 
 impl HostMemory {
-    fn find(&self, address: u64) -> Option<(Rc<RefCell<Vec<u8>>>, usize)> {
-        self.regions.iter().find_map(|(iova, buf)| {
-            let buf = buf.upgrade()?;
+    fn find(&self, address: u64) -> Option<(Rc<dyn DmaRegion>, usize)> {
+        self.regions.iter().find_map(|(iova, region)| {
+            let region = region.upgrade()?;
             let offset = address.checked_sub(*iova)? as usize;
-            let len = buf.borrow().len();
-            (offset + BEAT_BYTES <= len).then_some((buf, offset))
+            (offset + BEAT_BYTES <= region.len()).then_some((region, offset))
         })
     }
 }
 
 impl Memory for HostMemory {
     fn read(&self, address: u64) -> Option<Beat> {
-        let (buf, offset) = self.find(address)?;
-        let b = buf.borrow();
-        Some(b[offset..offset + BEAT_BYTES].try_into().unwrap())
+        let (region, offset) = self.find(address)?;
+        let mut beat = [0; BEAT_BYTES];
+        region.read(offset, &mut beat);
+        Some(beat)
     }
 
     fn write(&mut self, address: u64, beat: &Beat) -> bool {
         match self.find(address) {
-            Some((buf, offset)) => {
-                buf.borrow_mut()[offset..offset + BEAT_BYTES].copy_from_slice(beat);
+            Some((region, offset)) => {
+                region.write(offset, beat);
                 true
             }
             None => false,
@@ -446,9 +471,16 @@ impl SimCard {
         let iova = self.next_iova;
         let len = buffer.borrow().len() as u64;
         self.next_iova += len.next_multiple_of(PAGE) + PAGE;
-        self.host.regions.retain(|(_, b)| b.strong_count() > 0);
-        self.host.regions.push((iova, Rc::downgrade(buffer)));
+        let region: Rc<dyn DmaRegion> = buffer.clone();
+        self.map_at(iova, &region);
         iova
+    }
+
+    /// Maps `region` at an IOVA the caller chose (a vfio-user client's DMA map). It is
+    /// unmapped when the last `Rc` goes.
+    pub fn map_at(&mut self, iova: u64, region: &Rc<dyn DmaRegion>) {
+        self.host.regions.retain(|(_, r)| r.strong_count() > 0);
+        self.host.regions.push((iova, Rc::downgrade(region)));
     }
 
     pub fn inject(&mut self, fault: Fault) {
