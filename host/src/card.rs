@@ -1,5 +1,5 @@
 //! The card backend: MSMs on a card through the driver (`msm_driver::Card`), over any
-//! transport (the simulated card in process, later VFIO). The key is loaded into card memory
+//! transport (the simulated card in process, a card over vfio-pci, a vfio-user server). The key is loaded into card memory
 //! once; each MSM sends only its scalars by DMA, and the host finishes every window from the
 //! chain sums the card writes back (`msm_spec::reduction::Plan::finish`).
 
@@ -236,5 +236,76 @@ mod simulated {
     ) -> Result<CardBackend<InProcess>, MsmError> {
         let card = Card::open(InProcess::new(timing))?;
         CardBackend::new(card, window)
+    }
+}
+
+/// Where the card backend finds its card: `sim` (the simulated card in process),
+/// `vfio:<BDF>` (a card bound to vfio-pci) or `vfio-user:<socket>` (a vfio-user server such
+/// as `card-server`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CardAt {
+    Sim,
+    Vfio(String),
+    VfioUser(std::path::PathBuf),
+}
+
+impl std::str::FromStr for CardAt {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once(':') {
+            _ if s == "sim" => Ok(CardAt::Sim),
+            Some(("vfio", bdf)) if !bdf.is_empty() => Ok(CardAt::Vfio(bdf.to_string())),
+            Some(("vfio-user", path)) if !path.is_empty() => Ok(CardAt::VfioUser(path.into())),
+            _ => Err(format!(
+                "{s:?}: a card is sim, vfio:<BDF> (e.g. vfio:0000:01:00.0) or vfio-user:<socket>"
+            )),
+        }
+    }
+}
+
+#[cfg(feature = "vfio")]
+pub use over_vfio::*;
+
+#[cfg(feature = "vfio")]
+mod over_vfio {
+    use msm_driver::vfio::{VfioPci, VfioUser};
+
+    use super::*;
+
+    /// The card backend on a card bound to vfio-pci (`bdf`: e.g. `0000:01:00.0`).
+    pub fn vfio_pci(bdf: &str, window: Option<u32>) -> Result<CardBackend<VfioPci>, MsmError> {
+        let pci = VfioPci::open(bdf).map_err(|e| MsmError::CardOpen(e.to_string()))?;
+        CardBackend::new(Card::open(pci)?, window)
+    }
+
+    /// The card backend on a vfio-user server listening at `socket`.
+    pub fn vfio_user(
+        socket: &std::path::Path,
+        window: Option<u32>,
+    ) -> Result<CardBackend<VfioUser>, MsmError> {
+        let user = VfioUser::connect(socket).map_err(|e| MsmError::CardOpen(e.to_string()))?;
+        CardBackend::new(Card::open(user)?, window)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CardAt;
+
+    #[test]
+    fn card_addresses_parse() {
+        assert_eq!("sim".parse(), Ok(CardAt::Sim));
+        assert_eq!(
+            "vfio:0000:01:00.0".parse(),
+            Ok(CardAt::Vfio("0000:01:00.0".into()))
+        );
+        assert_eq!(
+            "vfio-user:/tmp/card.sock".parse(),
+            Ok(CardAt::VfioUser("/tmp/card.sock".into()))
+        );
+        for bad in ["", "vfio", "vfio:", "pci:0000:01:00.0", "vfio-user:"] {
+            assert!(bad.parse::<CardAt>().is_err(), "{bad}");
+        }
     }
 }

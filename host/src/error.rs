@@ -34,6 +34,8 @@ pub enum MsmError {
     Card(msm_spec::card::CardError),
     #[error("{bases} bases do not fit the card's memory ({capacity})")]
     KeyTooLarge { bases: usize, capacity: usize },
+    #[error("cannot open the card: {0}")]
+    CardOpen(String),
     #[error("the card is gone: {0} (open it again)")]
     CardGone(String),
     #[error("driver: {0}")]

@@ -24,9 +24,11 @@ pub mod model;
 pub use msm_sim::workload;
 
 pub use backend::{MsmBackend, MsmReport};
-pub use card::CardBackend;
 #[cfg(feature = "sim")]
 pub use card::{simulated, Timing, SIM_SHAPE};
+#[cfg(feature = "vfio")]
+pub use card::{vfio_pci, vfio_user};
+pub use card::{CardAt, CardBackend};
 pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;

@@ -4,17 +4,18 @@ use std::time::Instant;
 
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
+use msm_driver::Transport;
 use msm_host::workload::random_inputs;
-use msm_host::{CpuBackend, MsmBackend, MsmReport};
+use msm_host::{CardAt, CardBackend, CpuBackend, MsmBackend, MsmReport};
 use serde_json::json;
 
+use crate::open_card::{on_card, CardPlace, OnCard};
 use crate::List;
 
 #[derive(ClapArgs)]
 pub struct Args {
     /// Backends, comma separated: cpu, model (the reference model with the simulated card's
-    /// reduction plan), card (the simulated card: its RTL in Verilator, through the driver);
-    /// model and card need the `sim` feature.
+    /// reduction plan), card (the card `--card` names, through the driver).
     #[arg(long, default_value = "cpu", value_delimiter = ',')]
     backend: Vec<String>,
     /// log2 of the number of points: `10..16`, `12`, `10,14`.
@@ -26,6 +27,10 @@ pub struct Args {
     /// Seed of the random inputs (printed; a fresh one by default).
     #[arg(long)]
     seed: Option<u64>,
+    /// The card: sim (the simulated card, its RTL in Verilator, in this process), vfio:<BDF>
+    /// (a card bound to vfio-pci: `msm card bind`), vfio-user:<socket> (e.g. card-server).
+    #[arg(long, default_value = "sim")]
+    card: CardAt,
     /// Fixed window width for backends that take one (model, card); default: chosen per size.
     #[arg(long)]
     window: Option<u32>,
@@ -51,45 +56,49 @@ pub struct Args {
     json: bool,
 }
 
+impl Args {
+    fn card_place(&self) -> CardPlace<'_> {
+        CardPlace {
+            at: &self.card,
+            window: self.window,
+            ideal_dma: self.ideal_dma,
+            dma_bytes_per_cycle: self.dma_bytes_per_cycle,
+        }
+    }
+}
+
 fn make_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
     match name {
         "cpu" => Ok(Box::new(CpuBackend::new())),
-        "model" | "card" => card_backend(name, a),
+        "model" => model_backend(a),
+        "card" => {
+            struct Boxed;
+            impl OnCard for Boxed {
+                type Out = Box<dyn MsmBackend>;
+                fn run<T: Transport + 'static>(
+                    self,
+                    card: CardBackend<T>,
+                ) -> Result<Self::Out, String> {
+                    Ok(Box::new(card))
+                }
+            }
+            on_card(&a.card_place(), Boxed)
+        }
         other => Err(format!("unknown backend {other:?} (cpu, model, card)")),
     }
 }
 
-/// The simulated card's harness timing the arguments ask for.
+/// The model following the simulated card's reduction plan.
 #[cfg(feature = "sim")]
-fn timing(a: &Args) -> msm_host::Timing {
-    let mut t = msm_host::Timing::default();
-    if a.ideal_dma {
-        t = msm_host::Timing::ideal();
-    }
-    if let Some(b) = a.dma_bytes_per_cycle {
-        t.host_bytes_per_cycle = Some(b);
-    }
-    t
-}
-
-/// The simulated card, or the model following its reduction plan.
-#[cfg(feature = "sim")]
-fn card_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
-    use msm_host::ModelBackend;
-    let backend: Box<dyn MsmBackend> = match name {
-        "model" => {
-            Box::new(ModelBackend::new(a.window, msm_host::SIM_SHAPE).map_err(|e| e.to_string())?)
-        }
-        _ => Box::new(msm_host::simulated(a.window, timing(a)).map_err(|e| e.to_string())?),
-    };
-    Ok(backend)
+fn model_backend(a: &Args) -> Result<Box<dyn MsmBackend>, String> {
+    let m =
+        msm_host::ModelBackend::new(a.window, msm_host::SIM_SHAPE).map_err(|e| e.to_string())?;
+    Ok(Box::new(m))
 }
 
 #[cfg(not(feature = "sim"))]
-fn card_backend(name: &str, _a: &Args) -> Result<Box<dyn MsmBackend>, String> {
-    Err(format!(
-        "backend {name:?} needs msm-host's `sim` feature (built without it)"
-    ))
+fn model_backend(_a: &Args) -> Result<Box<dyn MsmBackend>, String> {
+    Err("backend \"model\" needs msm-host's `sim` feature (built without it)".into())
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
@@ -202,15 +211,24 @@ pub fn run(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// Two MSMs of each size on the simulated card: one after the other (the host waits for the
+/// Two MSMs of each size on the card: one after the other (the host waits for the
 /// first, reads it, then submits the second), then queued back to back. Card clocks from the
 /// first doorbell to the second's end, less the clocks either spent sweeping bucket epochs
 /// (every 2^epoch_bits - 1 MSMs: it would fall on one of the two runs and not the other).
-#[cfg(feature = "sim")]
 fn pair(a: &Args, seed: u64) -> Result<(), String> {
+    struct Pair<'a>(&'a Args, u64);
+    impl OnCard for Pair<'_> {
+        type Out = ();
+        fn run<T: Transport + 'static>(self, card: CardBackend<T>) -> Result<(), String> {
+            pair_on(card, self.0, self.1)
+        }
+    }
+    on_card(&a.card_place(), Pair(a, seed))
+}
+
+fn pair_on<T: Transport>(mut card: CardBackend<T>, a: &Args, seed: u64) -> Result<(), String> {
     let e = |e: msm_host::MsmError| e.to_string();
     let d = |e: msm_driver::DriverError| e.to_string();
-    let mut card = msm_host::simulated(a.window, timing(a)).map_err(e)?;
     if !a.json {
         println!(
             "{:>9} {:>6} {:>13} {:>13} {:>13} {:>13} {:>8}",
@@ -258,9 +276,4 @@ fn pair(a: &Args, seed: u64) -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-#[cfg(not(feature = "sim"))]
-fn pair(_a: &Args, _seed: u64) -> Result<(), String> {
-    Err("--pair needs msm-host's `sim` feature (built without it)".into())
 }

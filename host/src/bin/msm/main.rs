@@ -4,6 +4,7 @@
 mod bench;
 mod card;
 mod model;
+mod open_card;
 mod plot;
 
 use clap::{Parser, Subcommand};
