@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help deps build demo test test-cpu lint test-long bench rtl waves synth-report clean
+.PHONY: help deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
@@ -16,6 +16,7 @@ help:
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
 	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
 	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency)"
+	@echo "make test-vfio  a Linux guest in QEMU (TCG, emulated IOMMU) drives the simulated card through kernel vfio-pci (card-server over vfio-user); first run sets up QEMU 11 in build/vfio"
 	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
@@ -54,6 +55,19 @@ test-cpu:
 
 test-long: deps
 	$(CARGO) test --release --workspace -- --ignored
+
+# The guest's msm: static, the VFIO transports only (no Verilator in the guest).
+GUEST_MSM := build/vfio/target/x86_64-unknown-linux-gnu/release/msm
+
+test-vfio: deps
+	@start=$$(date +%s); \
+	sim/vfio-guest/setup.sh build/vfio && \
+	$(CARGO) build --release -p msm-card-server && \
+	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release -p msm-host \
+	  --no-default-features --features vfio --bin msm \
+	  --target x86_64-unknown-linux-gnu --target-dir build/vfio/target && \
+	sim/vfio-guest/run.sh build/vfio target/release/card-server $(GUEST_MSM); \
+	rc=$$?; echo "== test-vfio: whole target $$(( $$(date +%s) - start ))s"; exit $$rc
 
 rtl: deps
 	$(CARGO) build --release -p msm-hw --bin rtl

@@ -10,9 +10,11 @@ mkdir -p "$out"
 
 step() { echo "== setup: $*"; }
 
-if ! command -v debootstrap >/dev/null; then
-  step "installing debootstrap (Debian package)"
-  apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
+missing=()
+for tool in debootstrap cpio; do command -v $tool >/dev/null || missing+=($tool); done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${missing[*]} (Debian packages)"
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -e "$root/.base" ]; then

@@ -106,16 +106,23 @@ impl ServerBackend for Backend {
         size: u64,
         fd: Option<File>,
     ) -> std::io::Result<()> {
-        let fd = fd.ok_or_else(|| {
-            invalid("a DMA region without a file descriptor (server-side DMA messages are not supported)".into())
-        })?;
+        let Some(fd) = fd else {
+            // Memory the client cannot share (QEMU's ROMs): the card cannot reach it, and DMA
+            // there gets an error response as anywhere unmapped.
+            log::info!("DMA map of {size:#x} bytes at {address:#x} without an fd: not reachable");
+            return Ok(());
+        };
         let map = MmapRegion::build(
             Some(FileOffset::new(fd, offset)),
             size as usize,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_SHARED,
         )
-        .map_err(|e| invalid(format!("mapping client memory: {e}")))?;
+        .map_err(|e| {
+            invalid(format!(
+                "mapping {size:#x} bytes of client memory at {address:#x}: {e}"
+            ))
+        })?;
         self.send(Request::Map(address, Shared(map)))
     }
 
@@ -188,6 +195,8 @@ fn irqs() -> Vec<IrqInfo> {
 
 fn main() {
     let args = Args::parse();
+    // The protocol's own errors (vfio_user logs them); RUST_LOG=debug shows every message.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("error")).init();
     let mut timing = Timing::default();
     if args.ideal_dma {
         timing = Timing::ideal();

@@ -8,7 +8,10 @@ use msm_host::{CardAt, CardBackend, MsmError};
 pub struct CardPlace<'a> {
     pub at: &'a CardAt,
     pub window: Option<u32>,
+    // The simulated card's harness only.
+    #[cfg_attr(not(feature = "sim"), allow(dead_code))]
     pub ideal_dma: bool,
+    #[cfg_attr(not(feature = "sim"), allow(dead_code))]
     pub dma_bytes_per_cycle: Option<f64>,
 }
 
