@@ -149,7 +149,7 @@ impl OnCard for Selftest {
     fn run<T: Transport + 'static>(self, mut b: CardBackend<T>) -> Result<(), String> {
         let e = |e: msm_host::MsmError| e.to_string();
         let d = |e: DriverError| e.to_string();
-        let info = b.card().info().clone();
+        let info = *b.card().info();
         let id = b
             .card()
             .transport()
