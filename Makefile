@@ -38,6 +38,11 @@ demo: build
 	$(MSM) bench --backend cpu,model --log-size 8..12 --repeats 1
 	@echo "== the simulated card (its RTL in Verilator, through the driver: bases in card memory, scalars and results by DMA at PCIe Gen3 x16 pace), checked against the CPU: the card's cycles, latency projected at 250 MHz; then two MSMs queued back to back against one by one"
 	$(MSM) bench --backend cpu,card --log-size 8..10 --repeats 1 --pair --plot build/demo-latency.svg
+	@echo "== the same card out of process: card-server serves it over vfio-user, the driver's VfioUser transport drives it (the path a QEMU guest's vfio-pci takes in make test-vfio)"
+	@rm -f build/demo-card.sock; mkdir -p build
+	@target/release/card-server --socket build/demo-card.sock & \
+	  while [ ! -S build/demo-card.sock ]; do sleep 0.1; done; \
+	  $(MSM) card selftest --card vfio-user:build/demo-card.sock --points 8; rc=$$?; wait; exit $$rc
 	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
 	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200
 
