@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use msm_spec::card::Reg;
-use msm_verilator::{Fault, HostBuffer, SimCard, Timing};
+use msm_verilator::{DmaRegion, Fault, HostBuffer, SimCard, Timing};
 
 use crate::transport::{DmaBuffer, Transport, TransportError};
 
@@ -51,15 +51,15 @@ impl DmaBuffer for SimBuffer {
     }
 
     fn len(&self) -> usize {
-        self.data.borrow().len()
+        self.data.len()
     }
 
     fn write_at(&mut self, offset: usize, bytes: &[u8]) {
-        self.data.borrow_mut()[offset..offset + bytes.len()].copy_from_slice(bytes);
+        self.data.write(offset, bytes);
     }
 
     fn read_at(&self, offset: usize, out: &mut [u8]) {
-        out.copy_from_slice(&self.data.borrow()[offset..offset + out.len()]);
+        self.data.read(offset, out);
     }
 }
 

@@ -1,7 +1,8 @@
 //! The card backend: MSMs on a card through the driver (`msm_driver::Card`), over any
-//! transport (the simulated card in process, a card over vfio-pci, a vfio-user server). The key is loaded into card memory
-//! once; each MSM sends only its scalars by DMA, and the host finishes every window from the
-//! chain sums the card writes back (`msm_spec::reduction::Plan::finish`).
+//! transport (the simulated card in process, a card over vfio-pci, a vfio-user server). The
+//! key is loaded into card memory once; each MSM sends only its scalars by DMA, and the host
+//! finishes every window from the chain sums the card writes back
+//! (`msm_spec::reduction::Plan::finish`).
 
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use msm_driver::{segment_sums, Card, DmaBuffer, DriverError, Transport, TransportError};
