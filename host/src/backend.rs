@@ -54,6 +54,13 @@ pub trait MsmBackend {
     /// backend measured. An empty `scalars` gives the identity.
     fn msm_report(&mut self, scalars: &[Fr]) -> Result<MsmReport, MsmError>;
 
+    /// Several MSMs over prefixes of the key, in order. A card queues them back to back (as a
+    /// folding step commits to W and then to T), starting each as the one before ends; each
+    /// report's cycles are that MSM's own.
+    fn msm_many(&mut self, batches: &[&[Fr]]) -> Result<Vec<MsmReport>, MsmError> {
+        batches.iter().map(|s| self.msm_report(s)).collect()
+    }
+
     /// sum_i scalars[i] * bases[i] over the first `scalars.len()` loaded bases.
     fn msm(&mut self, scalars: &[Fr]) -> Result<G1Projective, MsmError> {
         self.msm_report(scalars).map(|r| r.point)

@@ -86,11 +86,64 @@ impl<T: Transport> CardBackend<T> {
         }
         Ok(&mut self.slots[i])
     }
+}
 
-    /// Several MSMs over prefixes of the key, queued back to back on the card (as a folding
-    /// step commits to W and then to T): the card starts each as the one before ends. Each
-    /// report's cycles are that MSM's own.
-    pub fn msm_many(&mut self, batches: &[&[Fr]]) -> Result<Vec<MsmReport>, MsmError> {
+fn point(l: &bus::PointLimbs) -> Projective {
+    Projective::from_montgomery(l).expect("decode_points checked every coordinate is below p")
+}
+
+fn empty_report(window: u32) -> MsmReport {
+    MsmReport {
+        point: G1Projective::default(),
+        window,
+        adds: Some(0),
+        cycles: Some(0),
+        lanes: None,
+        sweep_cycles: Some(0),
+        dma_bytes: Some(0),
+    }
+}
+
+impl<T: Transport> MsmBackend for CardBackend<T> {
+    fn name(&self) -> &'static str {
+        "card"
+    }
+
+    fn load_bases(&mut self, bases: &[G1Affine]) -> Result<(), MsmError> {
+        check_bases(bases)?;
+        let capacity = self.card.info().bases_capacity as usize;
+        if bases.len() > capacity {
+            return Err(MsmError::KeyTooLarge {
+                bases: bases.len(),
+                capacity,
+            });
+        }
+        let limbs: Vec<_> = bases
+            .iter()
+            .map(|b| {
+                let a = affine_from_ark(b).expect("checked: not the identity");
+                [a.x.montgomery(), a.y.montgomery()]
+            })
+            .collect();
+        let mut buffer = self.card.alloc(bases.len() * spec::BEAT_BYTES)?;
+        buffer.write_at(0, &bus::encode(&limbs));
+        // While the load runs the old key is gone, whatever happens.
+        self.bases = 0;
+        self.card.load_bases(0, bases.len() as u32, &buffer)?;
+        self.bases = bases.len();
+        Ok(())
+    }
+
+    fn num_bases(&self) -> usize {
+        self.bases
+    }
+
+    fn msm_report(&mut self, scalars: &[Fr]) -> Result<MsmReport, MsmError> {
+        check_scalars(self.bases, scalars)?;
+        Ok(self.msm_many(&[scalars])?.remove(0))
+    }
+
+    fn msm_many(&mut self, batches: &[&[Fr]]) -> Result<Vec<MsmReport>, MsmError> {
         for s in batches {
             check_scalars(self.bases, s)?;
         }
@@ -158,62 +211,6 @@ impl<T: Transport> CardBackend<T> {
             }
         }
         Ok(reports)
-    }
-}
-
-fn point(l: &bus::PointLimbs) -> Projective {
-    Projective::from_montgomery(l).expect("decode_points checked every coordinate is below p")
-}
-
-fn empty_report(window: u32) -> MsmReport {
-    MsmReport {
-        point: G1Projective::default(),
-        window,
-        adds: Some(0),
-        cycles: Some(0),
-        lanes: None,
-        sweep_cycles: Some(0),
-        dma_bytes: Some(0),
-    }
-}
-
-impl<T: Transport> MsmBackend for CardBackend<T> {
-    fn name(&self) -> &'static str {
-        "card"
-    }
-
-    fn load_bases(&mut self, bases: &[G1Affine]) -> Result<(), MsmError> {
-        check_bases(bases)?;
-        let capacity = self.card.info().bases_capacity as usize;
-        if bases.len() > capacity {
-            return Err(MsmError::KeyTooLarge {
-                bases: bases.len(),
-                capacity,
-            });
-        }
-        let limbs: Vec<_> = bases
-            .iter()
-            .map(|b| {
-                let a = affine_from_ark(b).expect("checked: not the identity");
-                [a.x.montgomery(), a.y.montgomery()]
-            })
-            .collect();
-        let mut buffer = self.card.alloc(bases.len() * spec::BEAT_BYTES)?;
-        buffer.write_at(0, &bus::encode(&limbs));
-        // While the load runs the old key is gone, whatever happens.
-        self.bases = 0;
-        self.card.load_bases(0, bases.len() as u32, &buffer)?;
-        self.bases = bases.len();
-        Ok(())
-    }
-
-    fn num_bases(&self) -> usize {
-        self.bases
-    }
-
-    fn msm_report(&mut self, scalars: &[Fr]) -> Result<MsmReport, MsmError> {
-        check_scalars(self.bases, scalars)?;
-        Ok(self.msm_many(&[scalars])?.remove(0))
     }
 }
 

@@ -18,8 +18,10 @@ pub mod backend;
 pub mod card;
 pub mod cpu;
 pub mod error;
+pub mod fold;
 pub mod input;
 pub mod model;
+pub mod shared;
 /// Seeded random inputs (`msm_sim::workload`).
 pub use msm_sim::workload;
 
@@ -33,3 +35,4 @@ pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;
 pub use msm_spec::reduction::CardShape;
+pub use shared::{BatchRecord, Key, SharedBackend};
