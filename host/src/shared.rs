@@ -128,6 +128,16 @@ impl SharedBackend {
         })
     }
 
+    /// The CPU backend (arkworks), shared.
+    pub fn cpu() -> Result<Self, MsmError> {
+        Self::spawn(|| Ok(Box::new(crate::CpuBackend::new())))
+    }
+
+    /// The reference model of a card of `shape` (the window chosen per MSM), shared.
+    pub fn model(shape: crate::CardShape) -> Result<Self, MsmError> {
+        Self::spawn(move || Ok(Box::new(crate::ModelBackend::new(None, shape)?)))
+    }
+
     pub fn name(&self) -> &'static str {
         self.name
     }

@@ -259,7 +259,7 @@ impl CommitmentEngineTrait<E> for CommitmentEngine {
         let k = pedersen::CommitmentEngine::<nova_snark::provider::Bn256EngineIPA>::load_setup(
             reader, label, n,
         )?;
-        Ok(from_pedersen(&k))
+        Ok(reencode(&k))
     }
 
     fn save_setup(
@@ -267,7 +267,7 @@ impl CommitmentEngineTrait<E> for CommitmentEngine {
         writer: &mut (impl std::io::Write + std::io::Seek),
     ) -> Result<(), nova_snark::provider::ptau::PtauFileError> {
         pedersen::CommitmentEngine::<nova_snark::provider::Bn256EngineIPA>::save_setup(
-            &to_pedersen(ck),
+            &reencode(ck),
             writer,
         )
     }
@@ -416,17 +416,7 @@ impl CommitmentEngineTrait<E> for CommitmentEngine {
 }
 
 /// Nova's Pedersen key and ours serialize alike (the generators, then h): convert through that.
-fn from_pedersen(
-    k: &pedersen::CommitmentKey<nova_snark::provider::Bn256EngineIPA>,
-) -> CommitmentKey {
-    let c = bincode::config::standard();
-    let bytes = bincode::serde::encode_to_vec(k, c).expect("a key serializes");
-    bincode::serde::decode_from_slice(&bytes, c)
-        .expect("the same fields")
-        .0
-}
-
-fn to_pedersen(k: &CommitmentKey) -> pedersen::CommitmentKey<nova_snark::provider::Bn256EngineIPA> {
+fn reencode<A: Serialize, B: serde::de::DeserializeOwned>(k: &A) -> B {
     let c = bincode::config::standard();
     let bytes = bincode::serde::encode_to_vec(k, c).expect("a key serializes");
     bincode::serde::decode_from_slice(&bytes, c)

@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ff::Field;
 use msm_host::fold::Ran;
-use msm_host::{
-    CardShape, CpuBackend, ModelBackend, MsmBackend, MsmError, MsmReport, SharedBackend,
-};
+use msm_host::{CardShape, CpuBackend, MsmBackend, MsmError, MsmReport, SharedBackend};
 use msm_nova::circuits::{HashChain, NonTrivialCircuit};
 use msm_nova::fold::{run, Scalar};
 use msm_nova::{attach, take_commits, Bn256EngineMsm};
@@ -27,19 +25,14 @@ type Ours = <Bn256EngineMsm as Engine>::CE;
 type Nova = <Bn256EngineIPA as Engine>::CE;
 
 fn cpu() -> Arc<SharedBackend> {
-    Arc::new(SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new()))).unwrap())
+    Arc::new(SharedBackend::cpu().unwrap())
 }
 
 fn model() -> Arc<SharedBackend> {
     Arc::new(
-        SharedBackend::spawn(|| {
-            Ok(Box::new(ModelBackend::new(
-                None,
-                CardShape {
-                    lanes: 2,
-                    latency: 40,
-                },
-            )?))
+        SharedBackend::model(CardShape {
+            lanes: 2,
+            latency: 40,
         })
         .unwrap(),
     )

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use msm_host::{CardShape, CpuBackend, ModelBackend, SharedBackend};
+use msm_host::{CardShape, SharedBackend};
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,15 +17,10 @@ fn main() -> Result<(), String> {
         .map_err(|e| format!("{e}"))?;
     let shared = match args.get(2).map(String::as_str) {
         None | Some("none") => None,
-        Some("cpu") => Some(SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new())))),
-        Some("model") => Some(SharedBackend::spawn(|| {
-            Ok(Box::new(ModelBackend::new(
-                None,
-                CardShape {
-                    lanes: 2,
-                    latency: 40,
-                },
-            )?))
+        Some("cpu") => Some(SharedBackend::cpu()),
+        Some("model") => Some(SharedBackend::model(CardShape {
+            lanes: 2,
+            latency: 40,
         })),
         Some(other) => return Err(format!("unknown backend {other}: none, cpu or model")),
     };

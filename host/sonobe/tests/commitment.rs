@@ -8,9 +8,7 @@ use ark_ec::PrimeGroup;
 use ark_ff::{One, UniformRand, Zero};
 use ark_serialize::CanonicalSerialize;
 use msm_host::fold::Ran;
-use msm_host::{
-    CardShape, CpuBackend, ModelBackend, MsmBackend, MsmError, MsmReport, SharedBackend,
-};
+use msm_host::{CardShape, CpuBackend, MsmBackend, MsmError, MsmReport, SharedBackend};
 use msm_sonobe::{attach, take_commits, MsmPedersen, MsmPedersenKey};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -155,7 +153,7 @@ fn equal_to_sonobe_with_nothing_attached() {
 #[test]
 fn equal_to_sonobe_on_the_cpu_backend() {
     let _turn = turn();
-    let shared = Arc::new(SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new()))).unwrap());
+    let shared = Arc::new(SharedBackend::cpu().unwrap());
     let _attached = attach(Arc::clone(&shared));
     check_all(&Ran::Backend("cpu"));
     // Three keys from one seed have the same generators (only h differs): one key to the
@@ -168,14 +166,9 @@ fn equal_to_sonobe_on_the_cpu_backend() {
 #[test]
 fn equal_to_sonobe_on_the_model() {
     let _turn = turn();
-    let shared = SharedBackend::spawn(|| {
-        Ok(Box::new(ModelBackend::new(
-            None,
-            CardShape {
-                lanes: 2,
-                latency: 40,
-            },
-        )?))
+    let shared = SharedBackend::model(CardShape {
+        lanes: 2,
+        latency: 40,
     })
     .unwrap();
     let _attached = attach(Arc::new(shared));
@@ -216,7 +209,7 @@ fn a_failing_backend_falls_back_to_the_cpu() {
 #[test]
 fn detached_when_the_guard_drops() {
     let _turn = turn();
-    let shared = Arc::new(SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new()))).unwrap());
+    let shared = Arc::new(SharedBackend::cpu().unwrap());
     let (key, _) = keys::<true>();
     {
         let _attached = attach(Arc::clone(&shared));

@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::PrimeGroup;
 use msm_host::fold::{FoldRun, Ran};
-use msm_host::{
-    CardShape, CpuBackend, ModelBackend, MsmBackend, MsmError, MsmReport, SharedBackend,
-};
+use msm_host::{CardShape, CpuBackend, MsmBackend, MsmError, MsmReport, SharedBackend};
 use msm_sonobe::{attach, fold_seeded};
 
 /// The attached backend is process-wide: tests that attach one take turns.
@@ -75,7 +73,7 @@ fn proves_and_verifies_with_nothing_attached() {
 #[test]
 fn proves_and_verifies_on_the_cpu_backend_loading_the_key_once_per_run() {
     let _turn = turn();
-    let shared = Arc::new(SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new()))).unwrap());
+    let shared = Arc::new(SharedBackend::cpu().unwrap());
     let _attached = attach(Arc::clone(&shared));
     let ran = Ran::Backend("cpu");
 
@@ -94,14 +92,9 @@ fn proves_and_verifies_on_the_cpu_backend_loading_the_key_once_per_run() {
 #[test]
 fn proves_and_verifies_on_the_model() {
     let _turn = turn();
-    let shared = SharedBackend::spawn(|| {
-        Ok(Box::new(ModelBackend::new(
-            None,
-            CardShape {
-                lanes: 2,
-                latency: 40,
-            },
-        )?))
+    let shared = SharedBackend::model(CardShape {
+        lanes: 2,
+        latency: 40,
     })
     .unwrap();
     let shared = Arc::new(shared);
@@ -162,7 +155,7 @@ fn a_wrong_commitment_fails_verification() {
         assert!(err.contains("does not verify"), "{err}");
     }
     // The same run with right commitments verifies.
-    let shared = SharedBackend::spawn(|| Ok(Box::new(CpuBackend::new()))).unwrap();
+    let shared = SharedBackend::cpu().unwrap();
     let _attached = attach(Arc::new(shared));
     check(&run(3, 5).unwrap(), 3, "cpu", &Ran::Backend("cpu"));
 }
