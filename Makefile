@@ -50,6 +50,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --release -p msm-host --no-default-features --all-targets -- -D warnings
+	$(CARGO) clippy --release -p msm-cli --no-default-features --features vfio -- -D warnings
 
 test: deps lint test-cpu
 	$(CARGO) test --release --workspace
@@ -68,7 +69,7 @@ test-vfio: deps
 	@start=$$(date +%s); \
 	sim/vfio-guest/setup.sh build/vfio && \
 	$(CARGO) build --release -p msm-card-server && \
-	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release -p msm-host \
+	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release -p msm-cli \
 	  --no-default-features --features vfio --bin msm \
 	  --target x86_64-unknown-linux-gnu --target-dir build/vfio/target && \
 	sim/vfio-guest/run.sh build/vfio target/release/card-server $(GUEST_MSM); \

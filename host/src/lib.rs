@@ -21,6 +21,7 @@ pub mod error;
 pub mod fold;
 pub mod input;
 pub mod model;
+pub mod schedule;
 pub mod shared;
 /// Seeded random inputs (`msm_sim::workload`).
 pub use msm_sim::workload;
@@ -35,4 +36,5 @@ pub use cpu::CpuBackend;
 pub use error::MsmError;
 pub use model::ModelBackend;
 pub use msm_spec::reduction::CardShape;
+pub use schedule::{ScheduleBackend, ScheduleCard};
 pub use shared::{BatchRecord, Key, SharedBackend};

@@ -364,3 +364,55 @@ fn card_at_2_14() {
     );
     assert!(e >= 0.94, "efficiency {e:.3}");
 }
+
+/// The schedule model (what `msm fold` projects the u55c card with) against the simulated
+/// card's clocks, with the card's shape and the same scalars: it must track the RTL, on
+/// uniform scalars and on a prover's kind (half of them 1: a witness's bits, which all land in
+/// one bucket and wait on each other).
+#[test]
+fn schedule_model_tracks_the_card() {
+    let timing = Timing::default();
+    let mut model = msm_host::ScheduleBackend::new(
+        msm_host::ScheduleCard {
+            shape: msm_host::SIM_SHAPE,
+            c_max: msm_spec::config::SIM.c_max,
+            dma_bytes_per_clock: timing.host_bytes_per_cycle.unwrap(),
+            dma_latency: timing.host_latency,
+            memory_latency: timing.memory_latency,
+        },
+        None,
+    )
+    .unwrap();
+    let mut b = msm_host::simulated(None, timing).unwrap();
+    let mut ratios = Vec::new();
+    for (n, bits) in [(256, false), (1000, false), (256, true)] {
+        let what = format!("schedule vs card {n}{}", if bits { " bits" } else { "" });
+        let (bases, mut scalars) = random_inputs(n, msm_sim::seed::seed(&what));
+        if bits {
+            scalars.iter_mut().step_by(2).for_each(|s| *s = Fr::one());
+        }
+        b.load_bases(&bases).unwrap();
+        model.load_bases(&bases).unwrap();
+        let card = b.msm_report(&scalars).unwrap();
+        let m = model.msm_report(&scalars).unwrap();
+        assert_eq!(card.point, m.point);
+        assert_eq!(card.window, m.window, "{what}: the host's window choice");
+        assert_eq!(card.dma_bytes, m.dma_bytes, "{what}");
+        let clocks = card.cycles.unwrap() - card.sweep_cycles.unwrap_or(0);
+        let ratio = m.cycles.unwrap() as f64 / clocks as f64;
+        println!(
+            "{what}, c = {}: card {clocks} clocks, {} adds; model {} clocks, {} adds; model/card {ratio:.3}",
+            card.window,
+            card.adds.unwrap(),
+            m.cycles.unwrap(),
+            m.adds.unwrap()
+        );
+        ratios.push((what, ratio));
+    }
+    for (what, ratio) in ratios {
+        assert!(
+            (0.93..=1.05).contains(&ratio),
+            "{what}: model/card = {ratio:.3}"
+        );
+    }
+}

@@ -72,6 +72,15 @@ impl Drop for Attached {
     }
 }
 
+/// Runs `f` with nothing attached, then attaches again what was: [`fold::run`] verifies on
+/// nova's own CPU MSM, independently of the backend that made the proof.
+fn unattached<R>(f: impl FnOnce() -> R) -> R {
+    let was = ATTACHED.write().unwrap_or_else(|p| p.into_inner()).take();
+    let r = f();
+    *ATTACHED.write().unwrap_or_else(|p| p.into_inner()) = was;
+    r
+}
+
 fn attached() -> Option<Arc<SharedBackend>> {
     ATTACHED.read().unwrap_or_else(|p| p.into_inner()).clone()
 }

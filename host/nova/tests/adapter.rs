@@ -310,3 +310,46 @@ fn a_failing_backend_falls_back_to_the_cpu_and_the_proof_verifies() {
         );
     }
 }
+
+/// `make test-long`: nova's IVC with every primary commitment on the simulated card (the
+/// Verilated `msm_card` through the driver), 2 folding steps, verified on nova's CPU MSM.
+#[cfg(feature = "sim")]
+#[test]
+#[ignore = "the simulated card: minutes per 10^4-point MSM"]
+fn ivc_proves_and_verifies_on_the_simulated_card() {
+    let _l = lock();
+    let card = SharedBackend::spawn(|| {
+        Ok(Box::new(msm_host::simulated(
+            None,
+            msm_host::Timing::default(),
+        )?))
+    })
+    .unwrap();
+    let card = Arc::new(card);
+    let _a = attach(Arc::clone(&card));
+    let start = std::time::Instant::now();
+    let circuit = NonTrivialCircuit::<Scalar>::new(16);
+    let run = run(&circuit, 16, 2, |p| {
+        eprintln!("{p:?} at {:.0?}", start.elapsed())
+    })
+    .unwrap();
+    assert!(run.verified);
+    assert_eq!(run.backend, "card");
+    for s in &run.steps {
+        assert_eq!(s.commits.len(), 2);
+        for c in &s.commits {
+            assert_eq!(c.ran, Ran::Backend("card"));
+            let cycles = c.report.as_ref().and_then(|r| r.cycles).unwrap();
+            eprintln!(
+                "step {}: MSM of {} in {:.1?}, {cycles} card clocks",
+                s.index, c.n, c.wall
+            );
+        }
+    }
+    let loads = card
+        .take_records()
+        .iter()
+        .filter(|b| b.key_load.is_some())
+        .count();
+    assert_eq!(loads, 1, "the primary key is loaded once");
+}

@@ -62,6 +62,15 @@ pub fn attach(backend: Arc<SharedBackend>) -> Attached {
     Attached { backend }
 }
 
+/// Runs `f` with nothing attached, then attaches again what was: [`crate::fold`] verifies on
+/// Sonobe's own CPU MSM, independently of the backend that made the proof.
+pub(crate) fn unattached<R>(f: impl FnOnce() -> R) -> R {
+    let was = ATTACHED.write().unwrap_or_else(|p| p.into_inner()).take();
+    let r = f();
+    *ATTACHED.write().unwrap_or_else(|p| p.into_inner()) = was;
+    r
+}
+
 /// The backend commitments go to now, if any.
 pub fn attached() -> Option<Arc<SharedBackend>> {
     ATTACHED.read().unwrap_or_else(|p| p.into_inner()).clone()

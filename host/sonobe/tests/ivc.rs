@@ -30,8 +30,8 @@ fn run(steps: usize, seed: u64) -> Result<FoldRun, String> {
     Ok(run)
 }
 
-/// A verified run's shape: one commitment in the first step (the witness), then two (the cross
-/// term, the witness), all where `ran` says.
+/// A verified run's shape: two commitments a folding step (the cross term, the witness), all
+/// where `ran` says.
 fn check(run: &FoldRun, steps: usize, backend: &str, ran: &Ran) {
     assert!(run.verified);
     assert_eq!((run.prover, run.backend.as_str()), ("sonobe", backend));
@@ -43,12 +43,12 @@ fn check(run: &FoldRun, steps: usize, backend: &str, ran: &Ran) {
     for s in &run.steps {
         let sizes: Vec<usize> = s.commits.iter().map(|c| c.n).collect();
         let witness = run.primary_variables - 2; // less the constant one and the public input
-        let expect = if s.index == 0 {
-            vec![witness]
-        } else {
-            vec![run.primary_constraints, witness]
-        };
-        assert_eq!(sizes, expect, "step {}", s.index);
+        assert_eq!(
+            sizes,
+            [run.primary_constraints, witness],
+            "step {}",
+            s.index
+        );
         for c in &s.commits {
             assert_eq!(&c.ran, ran);
             assert_eq!(c.report.is_some(), matches!(ran, Ran::Backend(_)));
@@ -78,15 +78,15 @@ fn proves_and_verifies_on_the_cpu_backend_loading_the_key_once_per_run() {
     let ran = Ran::Backend("cpu");
 
     check(&run(3, 2).unwrap(), 3, "cpu", &ran);
-    // One load; the steps' five MSMs and the verifier's three (two running, one incoming).
-    assert_eq!(key_loads(&shared), (1, 5 + 3));
+    // One load; the base step's MSM and two a step (the verifier's run on Sonobe's own code).
+    assert_eq!(key_loads(&shared), (1, 1 + 3 * 2));
 
     check(&run(2, 3).unwrap(), 2, "cpu", &ran);
-    assert_eq!(key_loads(&shared), (1, 3 + 3));
+    assert_eq!(key_loads(&shared), (1, 1 + 2 * 2));
 
     // The same seed is the same key: the backend still has it.
     check(&run(1, 3).unwrap(), 1, "cpu", &ran);
-    assert_eq!(key_loads(&shared), (0, 1 + 3));
+    assert_eq!(key_loads(&shared), (0, 1 + 2));
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn proves_and_verifies_on_the_model() {
     let shared = Arc::new(shared);
     let _attached = attach(Arc::clone(&shared));
     check(&run(2, 4).unwrap(), 2, "model", &Ran::Backend("model"));
-    assert_eq!(key_loads(&shared), (1, 3 + 3));
+    assert_eq!(key_loads(&shared), (1, 1 + 2 * 2));
 }
 
 /// The CPU backend, but the `target`th MSM (counting those with points) is off by the generator.
@@ -138,8 +138,9 @@ impl MsmBackend for Corrupting {
 #[test]
 fn a_wrong_commitment_fails_verification() {
     let _turn = turn();
-    // With 3 steps: #0 the first witness, #3 the last cross term, #4 the last witness.
-    for target in [0, 3, 4] {
+    // With 3 folding steps: #0 the base step's witness, #5 the last cross term, #6 the last
+    // witness.
+    for target in [0, 5, 6] {
         let shared = SharedBackend::spawn(move || {
             Ok(Box::new(Corrupting {
                 cpu: CpuBackend::new(),
@@ -177,9 +178,9 @@ fn proves_and_verifies_on_the_simulated_card() {
     let shared = Arc::new(shared);
     let _attached = attach(Arc::clone(&shared));
     let seed = 6;
-    println!("hash chain on the simulated card: one hash a step, 2 steps, seed {seed:#x}");
+    println!("hash chain on the simulated card: one hash a step, 1 folding step, seed {seed:#x}");
     let start = std::time::Instant::now();
-    let run = fold_seeded(0, 2, seed, |i| {
+    let run = fold_seeded(0, 1, seed, |i| {
         eprintln!("step {i} done, {:.0?}", start.elapsed())
     })
     .unwrap();
@@ -201,5 +202,5 @@ fn proves_and_verifies_on_the_simulated_card() {
         run.verify,
         start.elapsed()
     );
-    assert_eq!(key_loads(&shared), (1, 3 + 3));
+    assert_eq!(key_loads(&shared), (1, 1 + 2));
 }

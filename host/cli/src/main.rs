@@ -1,4 +1,5 @@
-//! `msm`: benchmark MSM backends on one workload, and explore the schedule model.
+//! `msm`: benchmark MSM backends on one workload, fold with a prover on each, and explore the
+//! schedule model.
 //! Lists and ranges: `10..16` is inclusive, `1,2` a list, `10,12..14` both.
 // Built with no card transport (neither `sim` nor `vfio`), the card paths only say so.
 #![cfg_attr(
@@ -8,6 +9,7 @@
 
 mod bench;
 mod card;
+mod fold;
 mod model;
 mod open_card;
 mod plot;
@@ -30,6 +32,9 @@ enum Command {
     Bench(bench::Args),
     /// The schedule model's cycles and efficiency (a planning tool, not the RTL).
     Model(model::Args),
+    /// A folding prover's IVC (nova-snark or Sonobe) on each backend, verified: each step's
+    /// MSMs, the rest of the host's work, and the step projected with the card.
+    Fold(fold::Args),
     /// The card's register map and error codes.
     #[command(subcommand)]
     Card(card::Command),
@@ -39,6 +44,7 @@ fn main() {
     let result = match Cli::parse().command {
         Command::Bench(a) => bench::run(&a),
         Command::Model(a) => model::run(&a),
+        Command::Fold(a) => fold::run(&a),
         Command::Card(c) => card::run(&c),
     };
     if let Err(e) = result {

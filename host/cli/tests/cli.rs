@@ -153,6 +153,10 @@ fn bad_arguments_fail_with_a_message() {
             "3",
         ],
         &["model", "--window", "1"],
+        &["fold", "--prover", "halo2"],
+        &["fold", "--backend", "gpu"],
+        &["fold", "--steps", "0"],
+        &["fold", "--config", "vu9p", "--backend", "card"],
         &[
             "model",
             "--segments",
@@ -167,4 +171,77 @@ fn bad_arguments_fail_with_a_message() {
         assert!(!out.status.success(), "{args:?} should fail");
         assert!(!out.stderr.is_empty(), "{args:?}: no message");
     }
+}
+
+fn json_lines(out: std::process::Output) -> Vec<serde_json::Value> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+/// `msm fold` on each prover: cpu and card (the card's cycles from the u55c schedule model:
+/// every key is past `--sim-max-points`), verified, one line per step and per run.
+#[cfg(all(feature = "sim", feature = "nova", feature = "sonobe"))]
+#[test]
+fn fold_json_on_each_prover() {
+    let dir = std::env::temp_dir().join(format!("msm-fold-{}", std::process::id()));
+    let plot = dir.join("fold.svg");
+    for prover in ["nova", "sonobe"] {
+        let lines = json_lines(msm(&[
+            "fold",
+            "--prover",
+            prover,
+            "--backend",
+            "cpu,card",
+            "--log-constraints",
+            "4",
+            "--steps",
+            "2",
+            "--sim-max-points",
+            "0",
+            "--json",
+            "--plot",
+            plot.to_str().unwrap(),
+        ]));
+        // Per backend: 2 steps, then the run.
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        for (i, l) in lines.iter().enumerate() {
+            let backend = if i < 3 { "cpu" } else { "card" };
+            assert_eq!(l["backend"], backend, "{l}");
+            assert_eq!(l["prover"], prover);
+            if i % 3 == 2 {
+                assert_eq!(l["verified"], true, "{l}");
+                continue;
+            }
+            assert_eq!(l["msm_count"], 2, "{l}");
+            let (wall, host) = (
+                l["wall_ms"].as_f64().unwrap(),
+                l["host_ms"].as_f64().unwrap(),
+            );
+            assert!(host <= wall && host > 0.0, "{l}");
+            if backend == "card" {
+                assert!(l["card_cycles"].as_u64().unwrap() > 0, "{l}");
+                assert!(l["card_cycles_from"]
+                    .as_str()
+                    .unwrap()
+                    .contains("schedule model"));
+                assert!(l["step_ms_projected"].as_f64().unwrap() >= host);
+            } else {
+                assert!(l["card_cycles"].is_null() && l["fallbacks"] == serde_json::json!([]));
+            }
+        }
+        let svg = std::fs::read_to_string(&plot).unwrap();
+        assert!(
+            svg.contains("with the card (projected at 250 MHz)"),
+            "{prover}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,4 +1,4 @@
-//! `msm bench --plot`: latency against MSM size, one line per backend (SVG).
+//! `--plot`: latency against size, one line per series (SVG), for `msm bench` and `msm fold`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -6,7 +6,12 @@ use std::path::Path;
 use plotters::prelude::*;
 
 /// `points`: (series label, log2 size, milliseconds).
-pub fn latency(path: &Path, points: &[(String, u32, f64)]) -> Result<(), String> {
+pub fn lines(
+    path: &Path,
+    title: &str,
+    x_desc: &str,
+    points: &[(String, u32, f64)],
+) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("plot {}: {e}", path.display());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
@@ -24,7 +29,7 @@ pub fn latency(path: &Path, points: &[(String, u32, f64)]) -> Result<(), String>
     let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("BN254 MSM latency", ("sans-serif", 22))
+        .caption(title, ("sans-serif", 22))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -32,7 +37,7 @@ pub fn latency(path: &Path, points: &[(String, u32, f64)]) -> Result<(), String>
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
-        .x_desc("log2 points")
+        .x_desc(x_desc)
         .y_desc("ms")
         .draw()
         .map_err(|e| err(&e))?;

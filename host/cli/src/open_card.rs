@@ -21,6 +21,16 @@ pub trait OnCard {
     fn run<T: Transport + 'static>(self, card: CardBackend<T>) -> Result<Self::Out, String>;
 }
 
+/// The card as a boxed backend.
+pub struct Boxed;
+
+impl OnCard for Boxed {
+    type Out = Box<dyn msm_host::MsmBackend>;
+    fn run<T: Transport + 'static>(self, card: CardBackend<T>) -> Result<Self::Out, String> {
+        Ok(Box::new(card))
+    }
+}
+
 /// The simulated card's harness timing asked for.
 #[cfg(feature = "sim")]
 fn timing(p: &CardPlace) -> msm_host::Timing {
@@ -45,7 +55,7 @@ pub fn on_card<W: OnCard>(p: &CardPlace, work: W) -> Result<W::Out, String> {
         CardAt::VfioUser(socket) => work.run(msm_host::vfio_user(socket, p.window).map_err(e)?),
         #[allow(unreachable_patterns)]
         other => Err(format!(
-            "card {other:?} needs a feature msm-host was built without (sim, vfio)"
+            "card {other:?} needs a feature msm was built without (sim, vfio)"
         )),
     }
 }

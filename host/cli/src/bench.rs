@@ -9,7 +9,7 @@ use msm_host::workload::random_inputs;
 use msm_host::{CardAt, CardBackend, CpuBackend, MsmBackend, MsmReport};
 use serde_json::json;
 
-use crate::open_card::{on_card, CardPlace, OnCard};
+use crate::open_card::{on_card, Boxed, CardPlace, OnCard};
 use crate::List;
 
 #[derive(ClapArgs)]
@@ -71,19 +71,7 @@ fn make_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
     match name {
         "cpu" => Ok(Box::new(CpuBackend::new())),
         "model" => model_backend(a),
-        "card" => {
-            struct Boxed;
-            impl OnCard for Boxed {
-                type Out = Box<dyn MsmBackend>;
-                fn run<T: Transport + 'static>(
-                    self,
-                    card: CardBackend<T>,
-                ) -> Result<Self::Out, String> {
-                    Ok(Box::new(card))
-                }
-            }
-            on_card(&a.card_place(), Boxed)
-        }
+        "card" => on_card(&a.card_place(), Boxed),
         other => Err(format!("unknown backend {other:?} (cpu, model, card)")),
     }
 }
@@ -202,7 +190,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         println!("all backends agree on every size (seed {seed})");
     }
     if let Some(path) = &a.plot {
-        crate::plot::latency(path, &points)?;
+        crate::plot::lines(path, "BN254 MSM latency", "log2 points", &points)?;
         eprintln!("plot: {}", path.display());
     }
     if a.pair {
