@@ -12,12 +12,12 @@ VENV  := .venv
 CONFIG ?= sim
 
 help:
-	@echo "make demo       small MSMs on CPU, reference model and the simulated card (RTL in Verilator, through the driver), checked; projections"
+	@echo "make demo       small MSMs on CPU, reference model and the simulated card (RTL in Verilator, through the driver), checked; projections; a Nova IVC with its commitments on the simulated card (about 20 min in all)"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
 	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
-	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency)"
+	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency), nova's and Sonobe's IVC on the simulated card (about 1 h)"
 	@echo "make test-vfio  a Linux guest in QEMU (TCG, emulated IOMMU) drives the simulated card through kernel vfio-pci (card-server over vfio-user); first run sets up QEMU 11 in build/vfio"
-	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table"
+	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table, msm fold of nova (2^16..2^20) and Sonobe on cpu and the projected card"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
@@ -45,6 +45,8 @@ demo: build
 	  $(MSM) card selftest --card vfio-user:build/demo-card.sock --points 8; rc=$$?; wait; exit $$rc
 	@echo "== schedule model, L = 200: projected card latency (a projection: cycles / 250 MHz)"
 	$(MSM) model --log-size 16,20 --window 13..16 --lanes 1,2 --latency 200
+	@echo "== a Nova IVC (nova-snark, NonTrivialCircuit, 2 folding steps) with its commitments on the CPU, then on the simulated card (its RTL in Verilator: two 10^4-point MSMs a step, about 7 minutes a step), verified; each step's MSMs, host work and the step projected with the card"
+	$(MSM) fold --prover nova --backend cpu,card --log-constraints 4 --steps 2 --plot build/demo-fold.svg
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -104,6 +106,8 @@ bench: build
 	$(MSM) bench --backend card --log-size 12,14,16 --repeats 1 --pair --plot build/bench-latency.svg
 	$(MSM) bench --backend card --log-size 14 --repeats 1 --ideal-dma
 	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200
+	$(MSM) fold --prover nova --backend cpu,card --log-constraints 16,18,20 --steps 3 --plot build/bench-fold-nova.svg
+	$(MSM) fold --prover sonobe --backend cpu,card --log-constraints 12,16 --steps 3 --plot build/bench-fold-sonobe.svg
 
 clean:
 	$(CARGO) clean

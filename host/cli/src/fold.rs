@@ -208,20 +208,22 @@ struct Measured {
     msm_sizes: Vec<usize>,
     /// All the step's commitments' wall time.
     msm: Duration,
-    /// Host work: the step less the MSMs that ran on a backend (their conversion stays).
+    /// Of `msm`, converting between the prover's types and ours (stays on the host).
+    convert: Duration,
+    /// The rest of the host's work (witness, cross term, folding, hashing): the step less its
+    /// MSMs, wherever they ran (their conversion stays).
     host: Duration,
+    /// What stays on the host with the card: the step less the MSMs the card ran.
+    with_card: Duration,
     card_cycles: Option<u64>,
     fallbacks: Vec<String>,
 }
 
 fn measure(s: &Step) -> Measured {
     let on_backend = |c: &&msm_host::fold::Commit| matches!(c.ran, Ran::Backend(_));
-    let offloaded: Duration = s
-        .commits
-        .iter()
-        .filter(on_backend)
-        .map(|c| c.wall.saturating_sub(c.convert))
-        .sum();
+    let msm_only = |c: &msm_host::fold::Commit| c.wall.saturating_sub(c.convert);
+    let offloaded: Duration = s.commits.iter().filter(on_backend).map(msm_only).sum();
+    let all: Duration = s.commits.iter().map(msm_only).sum();
     let cycles: Vec<u64> = s
         .commits
         .iter()
@@ -231,7 +233,9 @@ fn measure(s: &Step) -> Measured {
     Measured {
         msm_sizes: s.commits.iter().map(|c| c.n).collect(),
         msm: s.commit_wall(),
-        host: s.wall.saturating_sub(offloaded),
+        convert: s.commits.iter().map(|c| c.convert).sum(),
+        host: s.wall.saturating_sub(all),
+        with_card: s.wall.saturating_sub(offloaded),
         card_cycles: (!cycles.is_empty()).then(|| cycles.iter().sum()),
         fallbacks: s
             .commits
@@ -307,7 +311,7 @@ pub fn run(a: &Args) -> Result<(), String> {
                     eprintln!("warning: a commitment fell back to the CPU: {f}");
                 }
                 let card_ms = m.card_cycles.map(|c| c as f64 / (clock * 1e3));
-                let projected = card_ms.map(|c| ms(m.host) + c);
+                let projected = card_ms.map(|c| ms(m.with_card) + c);
                 steps.push((ms(s.wall), projected));
                 let share = ms(m.msm) / ms(s.wall).max(1e-9);
                 bar.suspend(|| {
@@ -319,7 +323,8 @@ pub fn run(a: &Args) -> Result<(), String> {
                             "primary_variables": run.primary_variables, "key_len": run.key_len,
                             "step": s.index, "wall_ms": ms(s.wall),
                             "msm_count": m.msm_sizes.len(), "msm_sizes": m.msm_sizes,
-                            "msm_ms": ms(m.msm), "msm_share": share, "host_ms": ms(m.host),
+                            "msm_ms": ms(m.msm), "msm_share": share, "convert_ms": ms(m.convert),
+                            "host_ms": ms(m.host),
                             "card_cycles": m.card_cycles, "card_ms_projected": card_ms,
                             "step_ms_projected": projected, "clock_mhz": clock,
                             "card_cycles_from": (name == "card").then_some(&from),
@@ -382,7 +387,7 @@ pub fn run(a: &Args) -> Result<(), String> {
     bar.finish_and_clear();
     if !a.json {
         println!(
-            "* projected: host ms (the step's measured time less the card's MSMs) + card cycles / {clock} MHz (an assumed clock)"
+            "host ms: the step less its MSMs; * projected: the step less the card's MSMs + card cycles / {clock} MHz (an assumed clock)"
         );
     }
     if let Some(path) = &a.plot {
