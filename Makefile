@@ -15,7 +15,7 @@ help:
 	@echo "make demo       small MSMs on CPU, reference model and the simulated card (RTL in Verilator, through the driver), checked; projections; a Nova IVC with its commitments on the simulated card (about 20 min in all)"
 	@echo "make test       unit, randomized and CLI tests, fmt and clippy (CI runs this)"
 	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
-	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency), nova's and Sonobe's IVC on the simulated card (about 1 h)"
+	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency), nova's and Sonobe's IVC on the simulated card (those two: about 16 and 34 min)"
 	@echo "make test-vfio  a Linux guest in QEMU (TCG, emulated IOMMU) drives the simulated card through kernel vfio-pci (card-server over vfio-user); first run sets up QEMU 11 in build/vfio"
 	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table, msm fold of nova (2^16..2^20) and Sonobe on cpu and the projected card"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
