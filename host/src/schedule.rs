@@ -5,8 +5,7 @@
 //! `msm fold` uses it for the u55c configuration at sizes the Verilated card cannot run; the
 //! tests check its cycles against the simulated card's at sizes both run.
 
-use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::VariableBaseMSM;
+use ark_bn254::{Fr, G1Affine};
 use msm_sim::model::ark::scalar_limbs;
 use msm_sim::model::schedule::{schedule, ScheduleParams};
 use msm_spec::bus::SCALAR_BYTES;
@@ -14,7 +13,8 @@ use msm_spec::card::result_bytes;
 use msm_spec::reduction::{CardShape, Plan};
 use msm_spec::window::{buckets_per_window, choose_window};
 
-use crate::backend::{check_bases, check_scalars, check_window, MsmBackend, MsmReport};
+use crate::backend::{check_window, MsmBackend, MsmReport};
+use crate::cpu::CpuBackend;
 use crate::error::MsmError;
 
 /// Entries of each engine's park FIFO (hw/src/msm/engine.rs: `park`, 4 address bits).
@@ -47,7 +47,8 @@ impl ScheduleCard {
 
 pub struct ScheduleBackend {
     card: ScheduleCard,
-    bases: Vec<G1Affine>,
+    /// The point, and the checks of keys and scalars.
+    cpu: CpuBackend,
     window: Option<u32>,
 }
 
@@ -57,7 +58,7 @@ impl ScheduleBackend {
         check_window(window, card.c_max)?;
         Ok(ScheduleBackend {
             card,
-            bases: Vec::new(),
+            cpu: CpuBackend::new(),
             window,
         })
     }
@@ -80,17 +81,15 @@ impl MsmBackend for ScheduleBackend {
     }
 
     fn load_bases(&mut self, bases: &[G1Affine]) -> Result<(), MsmError> {
-        check_bases(bases)?;
-        self.bases = bases.to_vec();
-        Ok(())
+        self.cpu.load_bases(bases)
     }
 
     fn num_bases(&self) -> usize {
-        self.bases.len()
+        self.cpu.num_bases()
     }
 
     fn msm_report(&mut self, scalars: &[Fr]) -> Result<MsmReport, MsmError> {
-        check_scalars(self.bases.len(), scalars)?;
+        let point = self.cpu.msm(scalars)?;
         let c = self
             .window
             .unwrap_or_else(|| choose_window(scalars.len(), self.card.c_max));
@@ -98,7 +97,7 @@ impl MsmBackend for ScheduleBackend {
         let plan = Plan::new(c, self.card.shape);
         let r = schedule(&limbs, &self.params(&plan));
         Ok(MsmReport {
-            point: G1Projective::msm_unchecked(&self.bases[..scalars.len()], scalars),
+            point,
             window: c,
             adds: Some(r.adds()),
             cycles: Some(self.card.clocks(r.cycles, &plan)),

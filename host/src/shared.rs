@@ -138,6 +138,12 @@ impl SharedBackend {
         Self::spawn(move || Ok(Box::new(crate::ModelBackend::new(None, shape)?)))
     }
 
+    /// The simulated card (its RTL in Verilator, through the driver), shared.
+    #[cfg(feature = "sim")]
+    pub fn simulated(timing: crate::Timing) -> Result<Self, MsmError> {
+        Self::spawn(move || Ok(Box::new(crate::simulated(None, timing)?)))
+    }
+
     pub fn name(&self) -> &'static str {
         self.name
     }

@@ -318,13 +318,7 @@ fn a_failing_backend_falls_back_to_the_cpu_and_the_proof_verifies() {
 #[ignore = "the simulated card: minutes per 10^4-point MSM"]
 fn ivc_proves_and_verifies_on_the_simulated_card() {
     let _l = lock();
-    let card = SharedBackend::spawn(|| {
-        Ok(Box::new(msm_host::simulated(
-            None,
-            msm_host::Timing::default(),
-        )?))
-    })
-    .unwrap();
+    let card = SharedBackend::simulated(msm_host::Timing::default()).unwrap();
     let card = Arc::new(card);
     let _a = attach(Arc::clone(&card));
     let start = std::time::Instant::now();

@@ -168,13 +168,7 @@ fn a_wrong_commitment_fails_verification() {
 #[ignore = "the simulated card: minutes per MSM"]
 fn proves_and_verifies_on_the_simulated_card() {
     let _turn = turn();
-    let shared = SharedBackend::spawn(|| {
-        Ok(Box::new(msm_host::simulated(
-            None,
-            msm_host::Timing::default(),
-        )?))
-    })
-    .unwrap();
+    let shared = SharedBackend::simulated(msm_host::Timing::default()).unwrap();
     let shared = Arc::new(shared);
     let _attached = attach(Arc::clone(&shared));
     let seed = 6;
