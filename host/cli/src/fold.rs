@@ -58,13 +58,13 @@ enum Cycles {
 }
 
 /// The card, or the schedule model when the key is longer than the simulated card can run in
-/// reasonable time (decided per key, recorded in `used`).
+/// reasonable time (decided per key; the last decision is in `used`).
 struct CardOrModel {
     card: Box<dyn MsmBackend>,
     model: Box<dyn MsmBackend>,
     limit: usize,
     on_model: bool,
-    used: Arc<Mutex<Vec<Cycles>>>,
+    used: Arc<Mutex<Option<Cycles>>>,
 }
 
 impl MsmBackend for CardOrModel {
@@ -79,7 +79,7 @@ impl MsmBackend for CardOrModel {
         } else {
             Cycles::Card
         };
-        self.used.lock().unwrap().push(used);
+        *self.used.lock().unwrap() = Some(used);
         self.current().load_bases(bases)
     }
 
@@ -252,9 +252,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// `None` for no values (a card run whose every commitment fell back to the CPU).
+fn median(mut v: Vec<f64>) -> Option<f64> {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied()
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
@@ -283,7 +284,7 @@ pub fn run(a: &Args) -> Result<(), String> {
     }
     for &k in &a.log_constraints.0 {
         for name in &a.backend {
-            let used = Arc::new(Mutex::new(Vec::new()));
+            let used = Arc::new(Mutex::new(None));
             let shared = match name.as_str() {
                 "card" => Some(Arc::new(card_backend(a, model_card.clone(), &used)?)),
                 _ => None,
@@ -292,7 +293,7 @@ pub fn run(a: &Args) -> Result<(), String> {
                 let _attached = attach(&a.prover, shared);
                 prove(&a.prover, k, a.steps, &bar)?
             };
-            let used = used.lock().unwrap().last().copied();
+            let used = *used.lock().unwrap();
             let from = match (name.as_str(), used) {
                 ("card", Some(Cycles::Card)) => match &a.card {
                     CardAt::Sim => "the simulated card (sim config RTL)".to_string(),
@@ -381,7 +382,9 @@ pub fn run(a: &Args) -> Result<(), String> {
                 "cpu" => median(steps.iter().map(|s| s.0).collect()),
                 _ => median(steps.iter().filter_map(|s| s.1).collect()),
             };
-            plot.push((label, k, value));
+            if let Some(value) = value {
+                plot.push((label, k, value));
+            }
         }
     }
     bar.finish_and_clear();
@@ -403,7 +406,7 @@ pub fn run(a: &Args) -> Result<(), String> {
 fn card_backend(
     a: &Args,
     model_card: Result<msm_host::ScheduleCard, String>,
-    used: &Arc<Mutex<Vec<Cycles>>>,
+    used: &Arc<Mutex<Option<Cycles>>>,
 ) -> Result<SharedBackend, String> {
     let at = a.card.clone();
     let limit = match at {

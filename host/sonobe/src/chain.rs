@@ -137,8 +137,8 @@ pub fn fold(
 
 /// Sets up a hash chain of about 2^`log_constraints` constraints a step, proves the first step
 /// (part of the set-up) and `steps` folding steps (`progress` gets the number done after each),
-/// and verifies the final proof: a proof that fails is an error. Commitments go to the attached backend, if any. `seed` drives the keys
-/// and the blinding.
+/// and verifies the final proof: a proof that fails is an error. Commitments go to the attached
+/// backend, if any. `seed` drives the keys and the blinding.
 pub fn fold_seeded(
     log_constraints: u32,
     steps: usize,
