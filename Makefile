@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report clean
+.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
@@ -21,11 +21,15 @@ help:
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
-	@echo "make deps       install missing tools (Debian verilator); quiet when present"
+	@echo "make deps       install missing tools (cargo-nextest, Debian verilator); quiet when present"
 
 # Idempotent set-up: checks first, installs only what is missing.
-deps:
+nextest:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
+	@$(CARGO) nextest --version >/dev/null 2>&1 || { \
+	  echo "installing cargo-nextest"; $(CARGO) install --locked cargo-nextest; }
+
+deps: nextest
 	@command -v verilator >/dev/null || { \
 	  echo "installing verilator (Debian package)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq verilator >/dev/null; }
@@ -54,12 +58,15 @@ lint:
 	$(CARGO) clippy --release -p msm-host --no-default-features --all-targets -- -D warnings
 	$(CARGO) clippy --release -p msm-cli --no-default-features --features vfio -- -D warnings
 
+# nextest runs the test binaries' tests two at a time, each in its own process (about 150 s
+# less than `cargo test` on 2 cores); it runs no doctests, hence the --doc pass.
 test: deps lint test-cpu
-	$(CARGO) test --release --workspace
+	$(CARGO) nextest run --release --workspace
+	$(CARGO) test --release --workspace --doc
 
 # The host with the CPU backend alone: builds and tests without Verilator or rust-hdl.
-test-cpu:
-	$(CARGO) test --release -p msm-host --no-default-features
+test-cpu: nextest
+	$(CARGO) nextest run --release -p msm-host --no-default-features
 
 test-long: deps
 	$(CARGO) test --release --workspace -- --ignored

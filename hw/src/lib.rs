@@ -6,5 +6,6 @@ pub use msm_spec::config;
 pub mod card;
 pub mod field;
 pub mod msm;
+pub mod pipeline;
 pub mod point;
 pub mod verilog;

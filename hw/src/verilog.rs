@@ -5,8 +5,7 @@ use rust_hdl::prelude::*;
 
 use crate::card::MsmCard;
 use crate::config::Config;
-use crate::field::mont_row::ROW_LATENCY;
-use crate::field::mul;
+use crate::field::mul::{self, FqMul};
 use crate::msm::core::{self, MsmCore, Shaped};
 use crate::msm::slicer::Slicer;
 use crate::point::lane::{self, FqLane};
@@ -157,96 +156,16 @@ macro_rules! with_add_sub {
     };
 }
 
-/// Expands `$body` with `$m` the multiplier and `$r` its row type for the configuration. The
-/// parameters after the tile shape are derived values, checked in the types' `Default`.
-#[macro_export]
-macro_rules! with_mul {
-    ($cfg:expr, $m:ident, $r:ident => $body:expr) => {
-        match ($cfg.tile, $cfg.carry_bits, $cfg.tag_bits) {
-            (t, 64, 16) if t == $crate::config::MULT18X18 => {
-                #[allow(dead_code)]
-                type $m = $crate::field::mul::FqMul<
-                    18,
-                    18,
-                    36,
-                    36,
-                    4,
-                    8,
-                    22,
-                    15,
-                    8,
-                    7,
-                    270,
-                    290,
-                    14,
-                    64,
-                    4,
-                    16,
-                >;
-                #[allow(dead_code)]
-                type $r = $crate::field::mont_row::MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
-                $body
-            }
-            (t, 32, 16) if t == $crate::config::MULT18X18 => {
-                #[allow(dead_code)]
-                type $m = $crate::field::mul::FqMul<
-                    18,
-                    18,
-                    36,
-                    36,
-                    4,
-                    8,
-                    22,
-                    15,
-                    8,
-                    7,
-                    270,
-                    290,
-                    14,
-                    32,
-                    8,
-                    16,
-                >;
-                #[allow(dead_code)]
-                type $r = $crate::field::mont_row::MontRow<18, 18, 36, 36, 15, 8, 7, 270, 290, 16>;
-                $body
-            }
-            (t, 64, 32) if t == $crate::config::DSP48E2 => {
-                #[allow(dead_code)]
-                type $m = $crate::field::mul::FqMul<
-                    26,
-                    17,
-                    34,
-                    43,
-                    1,
-                    2,
-                    27,
-                    10,
-                    5,
-                    5,
-                    260,
-                    279,
-                    15,
-                    64,
-                    4,
-                    32,
-                >;
-                #[allow(dead_code)]
-                type $r = $crate::field::mont_row::MontRow<26, 17, 34, 43, 10, 5, 5, 260, 279, 32>;
-                $body
-            }
-            other => panic!("no multiplier instance for (tile, carry_bits, tag_bits) = {other:?}"),
-        }
-    };
-}
-
-/// Every unit of `cfg`. `fq_mont_row` is one row of `fq_mul`, reported on its own because a
-/// whole multiplier does not fit an ECP5 85F. `fq_lane`'s file holds the lane and the two
-/// unit modules it instantiates.
+/// Every unit of `cfg`. `fq_lane`'s file holds the lane and the two unit modules it
+/// instantiates.
 pub fn units(cfg: &Config) -> Vec<Unit> {
     let add_sub = with_add_sub!(cfg, T => emit::<T>("fq_add_sub"));
-    let mul = with_mul!(cfg, M, R => emit::<M>("fq_mul"));
     let c = *cfg;
+    let mul = match cfg.tag_bits {
+        16 => emit_with("fq_mul", move || Box::new(FqMul::<16>::new(&c))),
+        32 => emit_with("fq_mul", move || Box::new(FqMul::<32>::new(&c))),
+        other => panic!("no multiplier instance for tag_bits = {other}"),
+    };
     let lane = match cfg.tag_bits {
         16 => emit_with("fq_lane", move || Box::new(FqLane::<16>::new(&c))),
         32 => emit_with("fq_lane", move || Box::new(FqLane::<32>::new(&c))),
@@ -263,9 +182,9 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         };
     }
     let (core, card) = match cfg.name {
-        "sim" => core_and_card!(16, 2, 13, 526, 196, 6656, 352, 2, 770),
-        "u55c" => core_and_card!(32, 2, 18, 531, 206, 147456, 384, 16, 784),
-        "ecp5" => core_and_card!(16, 1, 14, 527, 232, 13312, 464, 16, 784),
+        "sim" => core_and_card!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
+        "u55c" => core_and_card!(32, 2, 18, 531, 118, 147456, 208, 16, 784),
+        "ecp5" => core_and_card!(16, 1, 14, 527, 162, 13312, 296, 16, 784),
         other => panic!("no core instance for config {other}"),
     };
     let slicer = match cfg.lanes {
@@ -273,7 +192,6 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         2 => emit::<Slicer<2>>("msm_slicer"),
         other => panic!("no slicer instance for {other} lanes"),
     };
-    let row = with_mul!(cfg, M, R => emit::<R>("fq_mont_row"));
     vec![
         Unit {
             name: "fq_add_sub",
@@ -289,14 +207,6 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             verilog: mul.verilog,
             ports: mul.ports,
             synth_by_default: true,
-            instantiates: &[],
-        },
-        Unit {
-            name: "fq_mont_row",
-            verilog: row.verilog,
-            ports: row.ports,
-            synth_by_default: true,
-            latency: ROW_LATENCY,
             instantiates: &[],
         },
         Unit {
@@ -392,8 +302,8 @@ fn card_verilog<
 }
 
 /// The test configuration's core around a stand-in lane (`FqLane::stand_in`) of latency
-/// L = 1, 2, 7, 64 and 195 (the real lane's): the engine's control logic, tested in seconds at
-/// any depth. Unit `msm_core_l<L>` (latency L); its file holds the core and the stand-in
+/// L = 1, 2, 7, 64 and 113 (the real lane's, asserted in hw/tests/generate.rs): the engine's
+/// control logic, tested in seconds at any depth. Unit `msm_core_l<L>` (latency L); its file holds the core and the stand-in
 /// `fq_lane`.
 pub fn stand_in_cores() -> Vec<Unit> {
     let cfg = crate::config::SIM;
@@ -423,6 +333,6 @@ pub fn stand_in_cores() -> Vec<Unit> {
         core!("msm_core_l2", 2, 3, 64),
         core!("msm_core_l7", 7, 8, 64),
         core!("msm_core_l64", 64, 65, 128),
-        core!("msm_core_l195", 195, 196, 352),
+        core!("msm_core_l113", 113, 114, 208),
     ]
 }

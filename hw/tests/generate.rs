@@ -4,7 +4,7 @@
 //! The lane's file defines each unit it instantiates once, and instantiates one per operation.
 
 use msm_hw::config::ALL;
-use msm_hw::field::{add_sub, mont_row::ROW_LATENCY, mul};
+use msm_hw::field::{add_sub, mul};
 use msm_hw::verilog::units;
 
 #[test]
@@ -15,7 +15,6 @@ fn every_unit_of_every_config_generates() {
         let want = [
             "fq_add_sub",
             "fq_mul",
-            "fq_mont_row",
             "fq_lane",
             "msm_slicer",
             "msm_core",
@@ -45,14 +44,8 @@ fn every_unit_of_every_config_generates() {
         let carry = cfg.carry_stages() as usize;
         assert_eq!(units[0].latency, carry + 1);
         assert_eq!(add_sub::latency(cfg.carry_bits as usize), carry + 1);
-        let rows = mul::rows(cfg.tile.b_bits as usize);
-        assert_eq!(
-            units[1].latency,
-            rows * ROW_LATENCY + carry + 1,
-            "{}",
-            cfg.name
-        );
-        let lane = &units[3];
+        assert_eq!(units[1].latency, mul::latency(&cfg), "{}", cfg.name);
+        let lane = &units[2];
         assert_eq!(lane.latency, 2 * units[1].latency + 7 * units[0].latency);
         assert_eq!(lane.instantiates, ["fq_mul", "fq_add_sub"]);
         for (module, instances) in [("fq_mul", 12), ("fq_add_sub", 28)] {
@@ -68,7 +61,19 @@ fn every_unit_of_every_config_generates() {
 
 #[test]
 fn multiplier_tile_counts() {
-    // 26 x 17 tiles: 16 rows of 2 x 10 + 1 tiles; the last row is 1 bit high.
-    assert_eq!(mul::tiles(&msm_hw::config::U55C), 16 * 21);
-    assert_eq!(mul::tiles(&msm_hw::config::ECP5_85F), 15 * 31);
+    // Three products of 3^levels leaves; at 4 levels a 256-bit product's leaves are 16 to 20
+    // bits, one DSP tile each (a 26 x 17 tile takes the bits above 17 as shift-and-add).
+    for cfg in ALL {
+        assert_eq!(cfg.karatsuba_levels, 4);
+        assert_eq!(mul::counts(&cfg).dsp, 3 * 81, "{}", cfg.name);
+    }
+}
+
+#[test]
+fn the_deepest_stand_in_core_has_the_lanes_latency() {
+    let deepest = msm_hw::verilog::stand_in_cores().pop().unwrap();
+    assert_eq!(
+        deepest.latency,
+        msm_hw::point::lane::latency(&msm_hw::config::SIM)
+    );
 }

@@ -2,8 +2,9 @@
 //! the reference model. Small: that simulator runs 256-bit signals bit by bit.
 
 use msm_hw::config::{Config, SIM};
+use msm_hw::field::mul::FqMul;
 use msm_hw::field::{add_sub, limbs_to_bits, mul};
-use msm_hw::{with_add_sub, with_mul};
+use msm_hw::with_add_sub;
 use msm_sim::model::Fq;
 use msm_spec::limbs::{sub, P, R_MOD_P};
 use num_bigint::BigUint;
@@ -42,7 +43,7 @@ fn operands(n_random: usize) -> Vec<([u64; 4], [u64; 4], bool)> {
 /// Drives a unit with ports clock, valid_in, tag_in, a, b -> valid_out, tag_out, result (and
 /// `set_sub` for the add/sub unit), one op per clock, and checks each result, tag and latency.
 macro_rules! check_unit {
-    ($ty:ty, $latency:expr, $ops:expr, $expected:expr, $set_sub:expr) => {{
+    ($ty:ty, $make:expr, $latency:expr, $ops:expr, $expected:expr, $set_sub:expr) => {{
         let ops = $ops;
         let latency: usize = $latency;
         // A multiplier is MBs of nested arrays built by value: use a thread with a big stack.
@@ -74,7 +75,7 @@ macro_rules! check_unit {
                 sim_assert_eq!(sim, seen, ops.len(), x);
                 sim.done(x)
             });
-            let mut uut = Box::new(<$ty>::default());
+            let mut uut: Box<$ty> = $make();
             uut.connect_all();
             sim.run(uut, 100_000_000).unwrap();
         };
@@ -98,6 +99,7 @@ fn add_sub_in_rust_hdl_simulator() {
     // The configuration's instance, through the one config -> type map (msm_hw::verilog).
     with_add_sub!(CFG, AddSub => check_unit!(
         AddSub,
+        Box::<AddSub>::default,
         add_sub::latency(CFG.carry_bits as usize),
         operands(20),
         |a, b, s| if s { fq(a).sub(&fq(b)) } else { fq(a).add(&fq(b)) }.montgomery(),
@@ -107,11 +109,13 @@ fn add_sub_in_rust_hdl_simulator() {
 
 #[test]
 fn mul_in_rust_hdl_simulator() {
-    with_mul!(CFG, Mul, _Row => check_unit!(
+    type Mul = FqMul<16>;
+    check_unit!(
         Mul,
+        || Box::new(Mul::new(&CFG)),
         mul::latency(&CFG),
-        operands(2),
+        operands(6),
         |a, b, _| fq(a).mul(&fq(b)).montgomery(),
         |_: &mut Box<Mul>, _: bool| ()
-    ));
+    );
 }

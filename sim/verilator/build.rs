@@ -14,7 +14,7 @@ use std::process::Command;
 
 use msm_hw::verilog::Unit;
 
-/// The units this crate drives (`fq_mont_row` is generated for synthesis reports only).
+/// The units this crate drives.
 const DRIVEN: [&str; 6] = [
     "fq_add_sub",
     "fq_mul",

@@ -31,6 +31,9 @@ pub struct Config {
     /// Longest carry chain in one pipeline stage of the add/sub units, in bits: 256 bits of
     /// operand take 256 / carry_bits stages.
     pub carry_bits: u32,
+    /// Karatsuba-Ofman levels of each 256-bit product of the multiplier (3^levels leaf
+    /// products, each on tiles).
+    pub karatsuba_levels: u32,
     /// Width of the opaque tag carried alongside each operation.
     pub tag_bits: u32,
     /// Width of the bucket epoch: a bucket memory entry written by an earlier MSM reads as
@@ -79,6 +82,7 @@ pub const SIM: Config = Config {
     lanes: 2,
     tile: MULT18X18,
     carry_bits: 64,
+    karatsuba_levels: 4,
     tag_bits: 16,
     // Tiny, so that tests run past a wrap.
     epoch_bits: 2,
@@ -95,6 +99,7 @@ pub const U55C: Config = Config {
     lanes: 2,
     tile: DSP48E2,
     carry_bits: 64,
+    karatsuba_levels: 4,
     tag_bits: 32,
     epoch_bits: 16,
     families: &[Family::Xcup],
@@ -110,6 +115,7 @@ pub const ECP5_85F: Config = Config {
     lanes: 1,
     tile: MULT18X18,
     carry_bits: 32,
+    karatsuba_levels: 4,
     tag_bits: 16,
     epoch_bits: 16,
     families: &[Family::Ecp5],

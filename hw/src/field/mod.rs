@@ -1,11 +1,9 @@
 //! BN254 Fq units: pipelined, one operation per clock, with a valid bit and an opaque tag.
 
 pub mod add_sub;
-pub mod compress;
-pub mod mont_row;
+pub mod dataflow;
+pub mod karatsuba;
 pub mod mul;
-pub mod product;
-pub mod tile;
 
 pub use msm_spec::limbs::FIELD_BITS;
 

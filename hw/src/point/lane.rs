@@ -12,13 +12,13 @@
 //! lane is simulated as generated Verilog in Verilator (`msm-verilator`); there is no
 //! rust-hdl model of it beyond the program's own [`super::schedule::Program::eval`].
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rust_hdl::prelude::*;
 
 use super::schedule::{asap, lane_program, Kind, Schedule, UnitLatency, Val};
 use crate::config::Config;
+use crate::pipeline::DelayLines;
 
 /// Ports shared by the two unit references; `$sub` adds the add/sub unit's `sub` port.
 macro_rules! unit_ref {
@@ -101,76 +101,24 @@ pub fn latency(cfg: &Config) -> usize {
     asap(&lane_program(), UnitLatency::of(cfg)).latency as usize
 }
 
-/// A signal that waits: its source expression, its width, and the cycles (after it is ready)
-/// at which something reads it. One shift register per signal, as long as the latest read.
-struct Line {
-    source: String,
-    width: usize,
-    taps: Vec<u64>,
-}
-
-/// Register `d` (1-based) of shift register `line`.
-fn stage(line: usize, d: u64) -> String {
-    format!("line{line}_d{d}")
-}
-
-/// Builds the body from the schedule: shift registers with taps, and each unit's inputs.
+/// A body: unit inputs and outputs assigned from delay-line taps, and constant inputs.
 #[derive(Default)]
 struct BodyWriter {
-    lines: Vec<Line>,
-    by_source: BTreeMap<String, usize>,
-    assigns: Vec<(String, (usize, u64))>,
+    lines: DelayLines,
+    assigns: Vec<(String, String)>,
     consts: Vec<(String, String)>,
 }
 
 impl BodyWriter {
     /// Reads `source` (ready at `ready`) at cycle `at` into `target`.
     fn read(&mut self, target: String, source: &str, width: usize, ready: u64, at: u64) {
-        let i = *self.by_source.entry(source.to_owned()).or_insert_with(|| {
-            self.lines.push(Line {
-                source: source.to_owned(),
-                width,
-                taps: Vec::new(),
-            });
-            self.lines.len() - 1
-        });
-        self.lines[i].taps.push(at - ready);
-        self.assigns.push((target, (i, at - ready)));
-    }
-
-    fn tap(&self, (i, d): (usize, u64)) -> String {
-        match d {
-            0 => self.lines[i].source.clone(),
-            d => stage(i, d),
-        }
+        let tap = self.lines.tap(source, width, ready, at);
+        self.assigns.push((target, tap));
     }
 
     fn finish(self) -> String {
-        let mut v = String::new();
-        for (i, line) in self.lines.iter().enumerate() {
-            let depth = line.taps.iter().copied().max().unwrap_or(0);
-            if depth == 0 {
-                continue;
-            }
-            let range = match line.width {
-                1 => String::new(),
-                w => format!("[{}:0] ", w - 1),
-            };
-            let _ = writeln!(v, "// {} waits up to {depth} cycles", line.source);
-            for d in 1..=depth {
-                let _ = writeln!(v, "reg {range}{};", stage(i, d));
-            }
-            let _ = writeln!(v, "always @(posedge clock) begin");
-            let _ = writeln!(v, "    {} <= {};", stage(i, 1), line.source);
-            for d in 2..=depth {
-                let _ = writeln!(v, "    {} <= {};", stage(i, d), stage(i, d - 1));
-            }
-            let _ = writeln!(v, "end");
-        }
-        for (target, tap) in &self.assigns {
-            let _ = writeln!(v, "always @(*) {target} = {};", self.tap(*tap));
-        }
-        for (target, value) in &self.consts {
+        let mut v = self.lines.finish();
+        for (target, value) in self.assigns.iter().chain(&self.consts) {
             let _ = writeln!(v, "always @(*) {target} = {value};");
         }
         v

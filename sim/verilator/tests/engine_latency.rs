@@ -1,5 +1,5 @@
 //! The engines' control logic (input FIFO, digit queue, park FIFO, in-flight table, epoch
-//! sweep, reduction sequencing) around stand-in lanes of latency L = 1, 2, 7, 64 and 195
+//! sweep, reduction sequencing) around stand-in lanes of latency L = 1, 2, 7, 64 and 113 (the lane's)
 //! (`msm_hw::point::lane::FqLane::stand_in`: X3 = X1 ± X2 mod 2^256 after L clocks). In that
 //! group every bucket and every segment sum is exact, so each is checked against the model's
 //! accumulation and running sums (`msm_spec::reduction`), and the host's finish gives

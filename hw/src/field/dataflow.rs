@@ -1,0 +1,768 @@
+//! Integer dataflow programs: a pipelined arithmetic unit as data.
+//!
+//! A [`Program`] is a straight-line graph of unsigned integer operations, each node with its
+//! width. Slices, concatenations and constants are wiring; sums, tile products, zero tests and
+//! selects are one register stage each. The same program is
+//! - evaluated on integers ([`Program::eval`]): the golden model of the structure, checked
+//!   against the field model;
+//! - scheduled ASAP ([`Program::schedule`]): every node starts when its last operand is ready,
+//!   operands ready earlier wait in delay lines, so the latency is computed, never typed;
+//! - counted ([`Program::counts`]): DSP tiles, LUT-built products, adder bits;
+//! - written as the body of a Verilog module ([`Program::verilog`]);
+//! - stepped clock by clock ([`Pipeline`]), register for register as that Verilog, for
+//!   rust-hdl's simulator.
+//!
+//! The [`Builder`] lowers wide sums into carry-chained segments of at most `chain` bits (one
+//! stage each, so no carry chain is longer than `chain` plus a few carry bits) and products
+//! into tiles: DSP-sized multiplies, and shift-and-add where one side is only a few bits.
+
+use std::collections::VecDeque;
+
+use num_bigint::BigUint;
+use num_traits::{One, Zero};
+
+use crate::config::Tile;
+use crate::pipeline::DelayLines;
+
+/// A node of a program (its index).
+pub type Id = usize;
+
+/// A summand: `(v << shift)`, or with `inv = Some(w)` its ones' complement within w bits,
+/// `(2^w - 1) - (v << shift)` (which must not be negative).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub v: Id,
+    pub shift: u32,
+    pub inv: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// Input port k.
+    Input(usize),
+    Const(BigUint),
+    /// Bits [lo, lo + width) of v.
+    Slice {
+        v: Id,
+        lo: u32,
+    },
+    /// The operands side by side, the first lowest, each at its own width.
+    Cat(Vec<Id>),
+    /// The sum of the terms mod 2^width. Registered.
+    Sum(Vec<Term>),
+    /// a b. Registered. `lut`: built from shift-and-add (b is a few bits), else a DSP tile.
+    Mul {
+        a: Id,
+        b: Id,
+        lut: bool,
+    },
+    /// v != 0 (one bit). Registered.
+    NonZero(Id),
+    /// sel ? a : b (sel one bit). Registered.
+    Mux {
+        sel: Id,
+        a: Id,
+        b: Id,
+    },
+}
+
+impl Node {
+    fn operands(&self) -> Vec<Id> {
+        match self {
+            Node::Input(_) | Node::Const(_) => vec![],
+            Node::Slice { v, .. } | Node::NonZero(v) => vec![*v],
+            Node::Cat(vs) => vs.clone(),
+            Node::Sum(ts) => ts.iter().map(|t| t.v).collect(),
+            Node::Mul { a, b, .. } => vec![*a, *b],
+            Node::Mux { sel, a, b } => vec![*sel, *a, *b],
+        }
+    }
+
+    /// One register stage (else wiring).
+    fn registered(&self) -> bool {
+        matches!(
+            self,
+            Node::Sum(_) | Node::Mul { .. } | Node::NonZero(_) | Node::Mux { .. }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    /// Nodes in topological order, each with its width in bits.
+    pub nodes: Vec<(Node, u32)>,
+    /// Input widths.
+    pub inputs: Vec<u32>,
+    pub output: Id,
+}
+
+/// When each node's value is ready (cycles after the inputs), and the program's latency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub ready: Vec<u64>,
+    pub latency: u64,
+}
+
+/// Resources of a program, counted per node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Products on DSP tiles.
+    pub dsp: usize,
+    /// Products built from shift-and-add.
+    pub lut_muls: usize,
+    /// Sum nodes and their operand bits beyond the first (a rough LUT measure: one LUT per bit
+    /// per operand reduced).
+    pub sums: usize,
+    pub adder_bits: usize,
+    /// Register stages' bits (nodes only).
+    pub register_bits: usize,
+    /// Delay lines: bits that wait, and their bit-cycles (a shift-register LUT holds 16 or 32
+    /// cycles of one bit).
+    pub waiting_bits: usize,
+    pub delay_bit_cycles: usize,
+}
+
+fn mask(w: u32) -> BigUint {
+    (BigUint::one() << w) - 1u32
+}
+
+impl Program {
+    pub fn width(&self, v: Id) -> u32 {
+        self.nodes[v].1
+    }
+
+    /// The value of every node for these inputs.
+    pub fn eval_all(&self, inputs: &[BigUint]) -> Vec<BigUint> {
+        assert_eq!(inputs.len(), self.inputs.len());
+        let mut vals: Vec<BigUint> = Vec::with_capacity(self.nodes.len());
+        for (node, w) in &self.nodes {
+            let v = self.apply(node, *w, inputs, |i| &vals[i]);
+            vals.push(v);
+        }
+        vals
+    }
+
+    /// The output for these inputs.
+    pub fn eval(&self, inputs: &[BigUint]) -> BigUint {
+        self.eval_all(inputs).swap_remove(self.output)
+    }
+
+    /// One node's value from its operands' values.
+    fn apply<'a>(
+        &self,
+        node: &Node,
+        w: u32,
+        inputs: &[BigUint],
+        val: impl Fn(Id) -> &'a BigUint,
+    ) -> BigUint {
+        let v = match node {
+            Node::Input(k) => inputs[*k].clone(),
+            Node::Const(c) => c.clone(),
+            Node::Slice { v, lo } => val(*v) >> *lo,
+            Node::Cat(vs) => {
+                let mut acc = BigUint::zero();
+                let mut at = 0;
+                for v in vs {
+                    acc |= val(*v) << at;
+                    at += self.width(*v);
+                }
+                acc
+            }
+            Node::Sum(ts) => {
+                let mut acc = BigUint::zero();
+                for t in ts {
+                    let x = val(t.v) << t.shift;
+                    acc += match t.inv {
+                        Some(iw) => {
+                            assert!(x.bits() <= iw as u64, "term wider than its complement");
+                            mask(iw) - x
+                        }
+                        None => x,
+                    };
+                }
+                acc
+            }
+            Node::Mul { a, b, .. } => val(*a) * val(*b),
+            Node::NonZero(v) => BigUint::from(!val(*v).is_zero() as u8),
+            Node::Mux { sel, a, b } => {
+                if val(*sel).is_zero() {
+                    val(*b).clone()
+                } else {
+                    val(*a).clone()
+                }
+            }
+        };
+        v & mask(w)
+    }
+
+    /// ASAP: a registered node is ready one cycle after its last operand, wiring when its last
+    /// operand is; constants are always ready.
+    pub fn schedule(&self) -> Schedule {
+        let mut ready = Vec::with_capacity(self.nodes.len());
+        for (node, _) in &self.nodes {
+            let last = node.operands().iter().map(|&o| ready[o]).max().unwrap_or(0);
+            ready.push(last + node.registered() as u64);
+        }
+        let latency = ready[self.output];
+        Schedule { ready, latency }
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        let s = self.schedule();
+        let mut depth = vec![0u64; self.nodes.len()];
+        for (i, (node, _)) in self.nodes.iter().enumerate() {
+            let at = s.ready[i] - node.registered() as u64;
+            for o in node.operands() {
+                if !matches!(self.nodes[o].0, Node::Const(_)) {
+                    depth[o] = depth[o].max(at - s.ready[o]);
+                }
+            }
+        }
+        for (o, d) in depth.iter().enumerate() {
+            if *d > 0 {
+                c.waiting_bits += self.width(o) as usize;
+                c.delay_bit_cycles += self.width(o) as usize * *d as usize;
+            }
+        }
+        for (node, w) in &self.nodes {
+            match node {
+                Node::Mul { lut: false, .. } => c.dsp += 1,
+                Node::Mul { lut: true, b, .. } => {
+                    c.lut_muls += 1;
+                    c.adder_bits += *w as usize * (self.width(*b) as usize).saturating_sub(1);
+                }
+                Node::Sum(ts) => {
+                    c.sums += 1;
+                    c.adder_bits += *w as usize * ts.len().saturating_sub(1);
+                }
+                _ => {}
+            }
+            if node.registered() {
+                c.register_bits += *w as usize;
+            }
+        }
+        c
+    }
+
+    /// The Verilog body of a module with inputs `inputs[k]` (named), clocked by `clock`, whose
+    /// result `output` (a reg of the output's width) is the program's output, and whose
+    /// `valid_out`/`tag_out` are `valid_in`/`tag_in` delayed by the latency.
+    pub fn verilog(&self, inputs: &[&str], output: &str, tag_bits: usize) -> String {
+        let s = self.schedule();
+        let mut lines = DelayLines::default();
+        let mut decls = String::new();
+        let mut logic = String::new();
+        let name = |i: Id| match &self.nodes[i].0 {
+            Node::Input(k) => inputs[*k].to_owned(),
+            Node::Const(c) => format!("{}'h{:x}", self.width(i).max(1), c),
+            _ => format!("n{i}"),
+        };
+        for (i, (node, w)) in self.nodes.iter().enumerate() {
+            let w = *w;
+            // The cycle at which this node reads its operands.
+            let at = s.ready[i] - node.registered() as u64;
+            let mut tap = |o: Id| match &self.nodes[o].0 {
+                Node::Const(_) => name(o),
+                _ => lines.tap(&name(o), self.width(o) as usize, s.ready[o], at),
+            };
+            let expr = match node {
+                Node::Input(_) | Node::Const(_) => continue,
+                Node::Slice { v, lo } => format!("{}[{}+:{w}]", tap(*v), lo),
+                Node::Cat(vs) => {
+                    let parts: Vec<String> = vs.iter().rev().map(|&v| tap(v)).collect();
+                    format!("{{{}}}", parts.join(", "))
+                }
+                Node::Sum(ts) => {
+                    let mut parts = Vec::new();
+                    for (k, t) in ts.iter().enumerate() {
+                        let src = tap(t.v);
+                        let tw = t.inv.unwrap_or(w).max(self.width(t.v) + t.shift);
+                        let term = format!("n{i}_t{k}");
+                        let shifted = match t.shift {
+                            0 => src,
+                            sh => format!("{src} << {sh}"),
+                        };
+                        let value = match t.inv {
+                            Some(_) => format!("~({shifted})"),
+                            None => shifted,
+                        };
+                        decls.push_str(&format!("wire [{}:0] {term} = {value};\n", tw - 1));
+                        parts.push(term);
+                    }
+                    parts.join(" + ")
+                }
+                Node::Mul { a, b, lut: false } => format!("{} * {}", tap(*a), tap(*b)),
+                Node::Mul { a, b, lut: true } => {
+                    let (a, b) = (tap(*a), tap(*b));
+                    let wa = self.width(self.nodes[i].0.operands()[0]);
+                    let wb = self.width(self.nodes[i].0.operands()[1]);
+                    let mut parts = Vec::new();
+                    for k in 0..wb {
+                        let term = format!("n{i}_r{k}");
+                        decls.push_str(&format!(
+                            "wire [{}:0] {term} = {{{wa}{{{b}[{k}]}}}} & {a};\n",
+                            wa - 1
+                        ));
+                        parts.push(match k {
+                            0 => term,
+                            k => format!("({term} << {k})"),
+                        });
+                    }
+                    parts.join(" + ")
+                }
+                Node::NonZero(v) => format!("|{}", tap(*v)),
+                Node::Mux { sel, a, b } => format!("{} ? {} : {}", tap(*sel), tap(*a), tap(*b)),
+            };
+            let range = format!("[{}:0]", w.max(1) - 1);
+            if node.registered() {
+                decls.push_str(&format!("reg {range} n{i} = 0;\n"));
+                logic.push_str(&format!("always @(posedge clock) n{i} <= {expr};\n"));
+            } else {
+                decls.push_str(&format!("wire {range} n{i} = {expr};\n"));
+            }
+        }
+        let l = s.latency;
+        let out = lines.tap(&name(self.output), self.width(self.output) as usize, l, l);
+        let valid = lines.tap("valid_in", 1, 0, l);
+        let tag = lines.tap("tag_in", tag_bits, 0, l);
+        let mut v = decls;
+        v.push_str(&logic);
+        v.push_str(&lines.finish());
+        v.push_str(&format!(
+            "always @(*) {output} = {out};\nalways @(*) valid_out = {valid};\nalways @(*) tag_out = {tag};\n"
+        ));
+        v
+    }
+}
+
+/// The program stepped clock by clock as its Verilog runs: a registered node takes, at each
+/// edge, its operands as its delay lines deliver them (each `ready[node] - 1 - ready[operand]`
+/// cycles old); wiring is evaluated in the cycle itself.
+pub struct Pipeline {
+    program: Program,
+    schedule: Schedule,
+    /// Each node's values, newest first. Between edges, registers' start at the current cycle
+    /// and wiring's (inputs' too) at the previous one: the current cycle's need its inputs.
+    history: Vec<VecDeque<BigUint>>,
+    depth: usize,
+}
+
+impl Pipeline {
+    pub fn new(program: Program) -> Self {
+        assert!(
+            program.nodes[program.output].0.registered(),
+            "the output must be a register"
+        );
+        let schedule = program.schedule();
+        // The longest a value waits, plus one.
+        let depth = schedule.latency as usize + 2;
+        let history = vec![VecDeque::from(vec![BigUint::zero(); depth]); program.nodes.len()];
+        Pipeline {
+            program,
+            schedule,
+            history,
+            depth,
+        }
+    }
+
+    pub fn latency(&self) -> u64 {
+        self.schedule.latency
+    }
+
+    /// One clock edge, with `inputs` on the ports in the cycle that it ends; returns the output
+    /// after the edge (the result for the inputs of `latency` edges before).
+    pub fn clock(&mut self, inputs: &[BigUint]) -> BigUint {
+        let p = &self.program;
+        let ready = &self.schedule.ready;
+        // Wiring in this cycle, in order: an operand 0 cycles old is this cycle's value.
+        for (i, (node, w)) in p.nodes.iter().enumerate() {
+            if node.registered() {
+                continue;
+            }
+            let h = &self.history;
+            // Wiring and inputs of this cycle are already at the front: pushed in order.
+            let v = p.apply(node, *w, inputs, |o| &h[o][(ready[i] - ready[o]) as usize]);
+            self.history[i].push_front(v);
+            self.history[i].truncate(self.depth);
+        }
+        // The edge: every register from this cycle's values.
+        let next: Vec<Option<BigUint>> = p
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, (node, w))| {
+                node.registered().then(|| {
+                    let at = ready[i] - 1;
+                    p.apply(node, *w, inputs, |o| {
+                        &self.history[o][(at - ready[o]) as usize]
+                    })
+                })
+            })
+            .collect();
+        for (i, v) in next.into_iter().enumerate() {
+            if let Some(v) = v {
+                self.history[i].push_front(v);
+                self.history[i].truncate(self.depth);
+            }
+        }
+        self.history[p.output][0].clone()
+    }
+}
+
+/// A product whose short side is at most this many bits is built from shift-and-add rows.
+pub const LUT_MUL_BITS: u32 = 4;
+
+/// A term of [`Builder::sum`]: `(v << shift)`, subtracted when `neg`.
+#[derive(Clone, Copy, Debug)]
+pub struct Summand {
+    pub v: Id,
+    pub shift: u32,
+    pub neg: bool,
+}
+
+pub fn plus(v: Id, shift: u32) -> Summand {
+    Summand {
+        v,
+        shift,
+        neg: false,
+    }
+}
+
+pub fn minus(v: Id, shift: u32) -> Summand {
+    Summand {
+        v,
+        shift,
+        neg: true,
+    }
+}
+
+/// Builds a [`Program`]: folds constants, cuts sums into carry-chained segments and products
+/// into tiles.
+pub struct Builder {
+    nodes: Vec<(Node, u32)>,
+    inputs: Vec<u32>,
+    tile: Tile,
+    chain: u32,
+}
+
+fn bits_of(v: &BigUint) -> u32 {
+    v.bits() as u32
+}
+
+impl Builder {
+    /// Products on `tile`s; no carry chain longer than `chain` bits in a stage.
+    pub fn new(tile: Tile, chain: u32) -> Self {
+        assert!(chain >= 8, "carry chain of {chain} bits");
+        Builder {
+            nodes: Vec::new(),
+            inputs: Vec::new(),
+            tile,
+            chain,
+        }
+    }
+
+    pub fn width(&self, v: Id) -> u32 {
+        self.nodes[v].1
+    }
+
+    fn node(&mut self, node: Node, width: u32) -> Id {
+        assert!(width >= 1, "zero-width node {node:?}");
+        self.nodes.push((node, width));
+        self.nodes.len() - 1
+    }
+
+    fn as_const(&self, v: Id) -> Option<&BigUint> {
+        match &self.nodes[v].0 {
+            Node::Const(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn input(&mut self, width: u32) -> Id {
+        self.inputs.push(width);
+        self.node(Node::Input(self.inputs.len() - 1), width)
+    }
+
+    pub fn constant(&mut self, c: BigUint) -> Id {
+        let w = bits_of(&c).max(1);
+        self.node(Node::Const(c), w)
+    }
+
+    /// Bits [lo, lo + width) of v, clipped to v's width (a constant 0 if nothing is left).
+    pub fn slice(&mut self, v: Id, lo: u32, width: u32) -> Id {
+        let vw = self.width(v);
+        let width = width.min(vw.saturating_sub(lo));
+        if let Some(c) = self.as_const(v) {
+            let s = (c >> lo) & mask(width);
+            return self.constant(s);
+        }
+        if width == 0 {
+            return self.constant(BigUint::zero());
+        }
+        if lo == 0 && width == vw {
+            return v;
+        }
+        // A slice of a concatenation is taken from the parts it covers, so a reader of the low
+        // segments of a sum does not wait for its high ones.
+        if let Node::Cat(parts) = &self.nodes[v].0 {
+            let parts = parts.clone();
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            for p in parts {
+                let pw = self.width(p);
+                let (from, to) = (lo.max(at), (lo + width).min(at + pw));
+                if from < to {
+                    pieces.push(self.slice(p, from - at, to - from));
+                }
+                at += pw;
+            }
+            return match pieces.as_slice() {
+                [one] => *one,
+                _ => self.cat(&pieces),
+            };
+        }
+        self.node(Node::Slice { v, lo }, width)
+    }
+
+    pub fn cat(&mut self, vs: &[Id]) -> Id {
+        let w = vs.iter().map(|&v| self.width(v)).sum();
+        self.node(Node::Cat(vs.to_vec()), w)
+    }
+
+    /// The largest value of a summand as it enters a segment (inverted: all ones).
+    fn max_of(&self, t: &Term) -> BigUint {
+        match t.inv {
+            Some(w) => mask(w),
+            None => mask(self.width(t.v)) << t.shift,
+        }
+    }
+
+    /// Σ ±(v << shift) mod 2^width. The caller knows the true value: mod 2^width is exact when it
+    /// lies in [0, 2^width). Subtraction is the ones' complement plus one; a sum wider than the
+    /// carry chain is cut into segments of `chain` bits, each a stage that takes the carry of the
+    /// one below, so the result's segments are ready one cycle apart and the schedule aligns
+    /// them.
+    pub fn sum(&mut self, terms: &[Summand], width: u32) -> Id {
+        let modulus = BigUint::one() << width;
+        // Constants fold into one; subtracted ones as their complement mod 2^width.
+        let mut k = BigUint::zero();
+        let mut vars = Vec::new();
+        for t in terms {
+            if t.shift >= width {
+                continue;
+            }
+            match self.as_const(t.v) {
+                Some(c) => {
+                    let c = (c << t.shift) % &modulus;
+                    k += if t.neg { &modulus - c } else { c };
+                }
+                None => vars.push(*t),
+            }
+        }
+        // -x = ~x + 1 within the width.
+        k += vars.iter().filter(|t| t.neg).count();
+        k %= &modulus;
+        if vars.is_empty() {
+            return self.constant(k);
+        }
+        if vars.len() == 1 && !vars[0].neg && vars[0].shift == 0 && k.is_zero() {
+            return self.slice(vars[0].v, 0, width);
+        }
+        let mut segments = Vec::new();
+        let mut carry: Option<Id> = None;
+        let mut lo = 0;
+        while lo < width {
+            let hi = (lo + self.chain).min(width);
+            let sw = hi - lo;
+            let mut ts = Vec::new();
+            let mut seg_k = (&k >> lo) & mask(sw);
+            for t in &vars {
+                // Bits [lo, hi) of (v << shift).
+                let vw = self.width(t.v);
+                let (from, to) = (t.shift.max(lo), (t.shift + vw).min(hi));
+                if from >= to {
+                    if t.neg {
+                        seg_k += mask(sw);
+                    }
+                    continue;
+                }
+                let part = self.slice(t.v, from - t.shift, to - from);
+                ts.push(Term {
+                    v: part,
+                    shift: from - lo,
+                    inv: t.neg.then_some(sw),
+                });
+            }
+            if let Some(c) = carry {
+                ts.push(Term {
+                    v: c,
+                    shift: 0,
+                    inv: None,
+                });
+            }
+            let mut max: BigUint = ts.iter().map(|t| self.max_of(t)).sum();
+            if !seg_k.is_zero() {
+                max += &seg_k;
+                let c = self.constant(seg_k);
+                ts.push(Term {
+                    v: c,
+                    shift: 0,
+                    inv: None,
+                });
+            }
+            let last = hi == width;
+            let seg_w = if last { sw } else { bits_of(&max).max(sw) };
+            let seg = self.node(Node::Sum(ts), seg_w);
+            carry = (!last && seg_w > sw).then(|| self.slice(seg, sw, seg_w - sw));
+            segments.push(if last { seg } else { self.slice(seg, 0, sw) });
+            lo = hi;
+        }
+        if segments.len() == 1 {
+            segments[0]
+        } else {
+            self.cat(&segments)
+        }
+    }
+
+    /// The tile grid for a product of x (A side) and y (B side): (chunk of x, chunk of y) bit
+    /// ranges; a chunk of at most LUT_MUL_BITS bits makes shift-and-add.
+    fn grid(&self, wx: u32, wy: u32) -> Vec<((u32, u32), (u32, u32))> {
+        let (a, b) = (self.tile.a_bits, self.tile.b_bits);
+        let mut g = Vec::new();
+        for i in 0..wx.div_ceil(a) {
+            for j in 0..wy.div_ceil(b) {
+                g.push(((i * a, (wx - i * a).min(a)), (j * b, (wy - j * b).min(b))));
+            }
+        }
+        g
+    }
+
+    /// DSP tiles of a grid.
+    fn dsp_tiles(&self, wx: u32, wy: u32) -> usize {
+        self.grid(wx, wy)
+            .iter()
+            .filter(|(x, y)| x.1.min(y.1) > LUT_MUL_BITS)
+            .count()
+    }
+
+    /// x y on tiles: the operands on the tile's sides the way that takes fewer DSP tiles, one
+    /// product per grid cell, the cells summed.
+    pub fn mul(&mut self, x: Id, y: Id) -> Id {
+        let (wx, wy) = (self.width(x), self.width(y));
+        let (x, y, wx, wy) = if self.dsp_tiles(wy, wx) < self.dsp_tiles(wx, wy) {
+            (y, x, wy, wx)
+        } else {
+            (x, y, wx, wy)
+        };
+        let mut cells = Vec::new();
+        for ((xl, xw), (yl, yw)) in self.grid(wx, wy) {
+            let (cx, cy) = (self.slice(x, xl, xw), self.slice(y, yl, yw));
+            if let Some(p) = self.cell(cx, cy) {
+                cells.push(plus(p, xl + yl));
+            }
+        }
+        match cells.as_slice() {
+            [] => self.constant(BigUint::zero()),
+            [one] if one.shift == 0 => one.v,
+            _ => self.sum(&cells, wx + wy),
+        }
+    }
+
+    /// One grid cell's product: constant, shift-and-add, or a DSP tile.
+    fn cell(&mut self, x: Id, y: Id) -> Option<Id> {
+        let (cx, cy) = (self.as_const(x).cloned(), self.as_const(y).cloned());
+        if cx.as_ref().is_some_and(|c| c.is_zero()) || cy.as_ref().is_some_and(|c| c.is_zero()) {
+            return None;
+        }
+        if let (Some(a), Some(b)) = (&cx, &cy) {
+            return Some(self.constant(a * b));
+        }
+        let (wx, wy) = (self.width(x), self.width(y));
+        // The short side as b of a shift-and-add.
+        let (a, b, wb) = if wx < wy { (y, x, wx) } else { (x, y, wy) };
+        if wb <= LUT_MUL_BITS {
+            if let Some(c) = self.as_const(b).cloned() {
+                // A constant's set bits: a sum of shifted copies.
+                let rows: Vec<Summand> = (0..wb)
+                    .filter(|&k| c.bit(k as u64))
+                    .map(|k| plus(a, k))
+                    .collect();
+                let w = self.width(a) + wb;
+                return Some(self.sum(&rows, w));
+            }
+            let w = self.width(a) + wb;
+            return Some(self.node(Node::Mul { a, b, lut: true }, w));
+        }
+        Some(self.node(
+            Node::Mul {
+                a: x,
+                b: y,
+                lut: false,
+            },
+            wx + wy,
+        ))
+    }
+
+    pub fn nonzero(&mut self, v: Id) -> Id {
+        self.node(Node::NonZero(v), 1)
+    }
+
+    pub fn mux(&mut self, sel: Id, a: Id, b: Id) -> Id {
+        let w = self.width(a).max(self.width(b));
+        self.node(Node::Mux { sel, a, b }, w)
+    }
+
+    /// The program computing `output`, without the nodes it does not read (a sum's
+    /// concatenated segments, for one, when every reader takes single segments).
+    pub fn finish(self, output: Id) -> Program {
+        let mut live = vec![false; self.nodes.len()];
+        live[output] = true;
+        for i in (0..self.nodes.len()).rev() {
+            if live[i] {
+                for o in self.nodes[i].0.operands() {
+                    live[o] = true;
+                }
+            }
+        }
+        // Inputs stay, live or not: they are the ports.
+        for (i, (node, _)) in self.nodes.iter().enumerate() {
+            live[i] |= matches!(node, Node::Input(_));
+        }
+        let mut new_id = vec![usize::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (i, (node, w)) in self.nodes.into_iter().enumerate() {
+            if !live[i] {
+                continue;
+            }
+            let r = |v: Id| new_id[v];
+            let node = match node {
+                Node::Input(k) => Node::Input(k),
+                Node::Const(c) => Node::Const(c),
+                Node::Slice { v, lo } => Node::Slice { v: r(v), lo },
+                Node::Cat(vs) => Node::Cat(vs.into_iter().map(r).collect()),
+                Node::Sum(ts) => {
+                    Node::Sum(ts.into_iter().map(|t| Term { v: r(t.v), ..t }).collect())
+                }
+                Node::Mul { a, b, lut } => Node::Mul {
+                    a: r(a),
+                    b: r(b),
+                    lut,
+                },
+                Node::NonZero(v) => Node::NonZero(r(v)),
+                Node::Mux { sel, a, b } => Node::Mux {
+                    sel: r(sel),
+                    a: r(a),
+                    b: r(b),
+                },
+            };
+            new_id[i] = nodes.len();
+            nodes.push((node, w));
+        }
+        Program {
+            nodes,
+            inputs: self.inputs,
+            output: new_id[output],
+        }
+    }
+}
