@@ -4,17 +4,10 @@
 use msm_hw::config::{DSP48E2, MULT18X18};
 use msm_hw::field::dataflow::Pipeline;
 use msm_hw::field::karatsuba::montgomery;
+use msm_hw::field::limbs_to_biguint as big;
 use msm_sim::model::Fq;
-use msm_spec::limbs::{sub, Limbs, P, R_MOD_P};
+use msm_spec::limbs::{sub, P, R_MOD_P};
 use num_bigint::BigUint;
-
-fn big(l: &Limbs) -> BigUint {
-    BigUint::from_slice(
-        &l.iter()
-            .flat_map(|x| [*x as u32, (x >> 32) as u32])
-            .collect::<Vec<_>>(),
-    )
-}
 
 /// Edge operands, then random ones.
 fn operands(n_random: usize) -> Vec<(Fq, Fq)> {

@@ -12,19 +12,12 @@
 //! times or until a product fits one tile; below that, a product is a grid of tiles
 //! ([`Builder::mul`]).
 
-use msm_spec::limbs::{Limbs, P, P_NEG_INV};
+use msm_spec::limbs::{P, P_NEG_INV};
 use num_bigint::BigUint;
 
 use super::dataflow::{minus, plus, Builder, Id, Program};
+use super::limbs_to_biguint as big;
 use crate::config::Tile;
-
-fn big(l: &Limbs) -> BigUint {
-    BigUint::from_slice(
-        &l.iter()
-            .flat_map(|x| [*x as u32, (x >> 32) as u32])
-            .collect::<Vec<_>>(),
-    )
-}
 
 /// Does x y fit one tile (either way round)?
 fn fits(b: &Builder, tile: Tile, x: Id, y: Id) -> bool {

@@ -157,6 +157,7 @@ pub struct MsmEngine<
     address: Signal<Local, Bits<A>>,
     sign: Signal<Local, Bits<WORD>>,
     head_address: Signal<Local, Bits<A>>,
+    head_match: Signal<Local, Bits<DEPTH>>,
     head_busy: Signal<Local, Bit>,
     head_free: Signal<Local, Bit>,
     digit_add: Signal<Local, Bit>,
@@ -168,6 +169,8 @@ pub struct MsmEngine<
     issued: Signal<Local, Bits<WORD>>,
     a_address: Signal<Local, Bits<A>>,
     b_address: Signal<Local, Bits<A>>,
+    a_match: Signal<Local, Bits<DEPTH>>,
+    b_match: Signal<Local, Bits<DEPTH>>,
     a_busy: Signal<Local, Bit>,
     b_busy: Signal<Local, Bit>,
     a_free: Signal<Local, Bit>,
@@ -281,6 +284,7 @@ impl<
             address: Default::default(),
             sign: Default::default(),
             head_address: Default::default(),
+            head_match: Default::default(),
             head_busy: Default::default(),
             head_free: Default::default(),
             digit_add: Default::default(),
@@ -291,6 +295,8 @@ impl<
             issued: Default::default(),
             a_address: Default::default(),
             b_address: Default::default(),
+            a_match: Default::default(),
+            b_match: Default::default(),
             a_busy: Default::default(),
             b_busy: Default::default(),
             a_free: Default::default(),
@@ -383,22 +389,28 @@ impl<
         self.head_address.next = self.park.data_out.val().get_bits::<A>(513);
         self.a_address.next = self.a_entry.q.val().get_bits::<A>(513);
         self.b_address.next = self.b_entry.q.val().get_bits::<A>(513);
-        self.head_busy.next = false;
-        self.a_busy.next = false;
-        self.b_busy.next = false;
+        // One match bit per table entry, then an OR over the vector: a balanced tree (a chain of
+        // DEPTH conditional assignments made yosys's ABC9 recurse out of stack).
+        self.head_match.next = 0.into();
+        self.a_match.next = 0.into();
+        self.b_match.next = 0.into();
         for i in 0..DEPTH {
-            if self.cam_valid[i].q.val() {
-                if self.cam[i].q.val() == self.head_address.val() {
-                    self.head_busy.next = true;
-                }
-                if self.cam[i].q.val() == self.a_address.val() {
-                    self.a_busy.next = true;
-                }
-                if self.cam[i].q.val() == self.b_address.val() {
-                    self.b_busy.next = true;
-                }
-            }
+            self.head_match.next = self.head_match.val().replace_bit(
+                i,
+                self.cam_valid[i].q.val() & (self.cam[i].q.val() == self.head_address.val()),
+            );
+            self.a_match.next = self.a_match.val().replace_bit(
+                i,
+                self.cam_valid[i].q.val() & (self.cam[i].q.val() == self.a_address.val()),
+            );
+            self.b_match.next = self.b_match.val().replace_bit(
+                i,
+                self.cam_valid[i].q.val() & (self.cam[i].q.val() == self.b_address.val()),
+            );
         }
+        self.head_busy.next = self.head_match.val().any();
+        self.a_busy.next = self.a_match.val().any();
+        self.b_busy.next = self.b_match.val().any();
         self.head_free.next = !self.park.empty.val() & !self.head_busy.val();
         self.a_free.next = !self.a_busy.val();
         self.b_free.next = !self.b_busy.val();
