@@ -17,8 +17,8 @@ pub struct Unit {
     /// The top module's ports, in declaration order: the one port list that simulation shims
     /// and synthesis wrappers are generated from.
     pub ports: Vec<Port>,
-    /// Synthesized when no unit is named. The whole core is not: yosys (WASM) runs out of call
-    /// stack in ABC9 on it (hw/README.md).
+    /// Synthesized when no unit is named. The whole core is not: it takes 18 minutes on u55c
+    /// (hw/README.md), so it runs when named.
     pub synth_by_default: bool,
     /// Latency in cycles, from the configuration.
     pub latency: usize,
