@@ -294,9 +294,8 @@ impl Program {
                 }
                 Node::Mul { a, b, lut: false } => format!("{} * {}", tap(*a), tap(*b)),
                 Node::Mul { a, b, lut: true } => {
+                    let (wa, wb) = (self.width(*a), self.width(*b));
                     let (a, b) = (tap(*a), tap(*b));
-                    let wa = self.width(self.nodes[i].0.operands()[0]);
-                    let wb = self.width(self.nodes[i].0.operands()[1]);
                     let mut parts = Vec::new();
                     for k in 0..wb {
                         let term = format!("n{i}_r{k}");
