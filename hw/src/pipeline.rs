@@ -48,11 +48,6 @@ impl DelayLines {
         stage(i, d)
     }
 
-    /// Register bits the lines hold.
-    pub fn bits(&self) -> u64 {
-        self.lines.iter().map(|l| l.width as u64 * l.depth).sum()
-    }
-
     /// The declarations and the shifting.
     pub fn finish(self) -> String {
         let mut v = String::new();

@@ -78,17 +78,17 @@ fn product_costs() {
         let mut b = Builder::new(DSP48E2, 64);
         let x = b.input(256);
         let y = b.input(256);
-        let t = product(&mut b, DSP48E2, x, y, levels);
+        let t = product(&mut b, x, y, levels);
         let full = b.finish(t).counts();
         let mut b = Builder::new(DSP48E2, 64);
         let x = b.input(256);
         let p = b.constant(big(&P));
-        let t = product(&mut b, DSP48E2, x, p, levels);
+        let t = product(&mut b, x, p, levels);
         let by_p = b.finish(t).counts();
         let mut b = Builder::new(DSP48E2, 64);
         let x = b.input(256);
         let p = b.constant(big(&msm_spec::limbs::P_NEG_INV));
-        let t = product_lo(&mut b, DSP48E2, x, p, 256, levels);
+        let t = product_lo(&mut b, x, p, 256, levels);
         let lo = b.finish(t).counts();
         eprintln!("levels {levels}: a*b {full:?}\n  m*p {by_p:?}\n  lo {lo:?}");
     }

@@ -465,6 +465,11 @@ impl Builder {
         self.nodes[v].1
     }
 
+    /// The tile products are cut into.
+    pub fn tile(&self) -> Tile {
+        self.tile
+    }
+
     fn node(&mut self, node: Node, width: u32) -> Id {
         assert!(width >= 1, "zero-width node {node:?}");
         self.nodes.push((node, width));

@@ -19,8 +19,9 @@ use super::dataflow::{minus, plus, Builder, Id, Program};
 use super::limbs_to_biguint as big;
 use crate::config::Tile;
 
-/// Does x y fit one tile (either way round)?
-fn fits(b: &Builder, tile: Tile, x: Id, y: Id) -> bool {
+/// Does x y fit one of the builder's tiles (either way round)?
+fn fits(b: &Builder, x: Id, y: Id) -> bool {
+    let tile = b.tile();
     let (lo, hi) = {
         let (wx, wy) = (b.width(x), b.width(y));
         (wx.min(wy), wx.max(wy))
@@ -29,20 +30,20 @@ fn fits(b: &Builder, tile: Tile, x: Id, y: Id) -> bool {
 }
 
 /// x y, full width.
-pub fn product(b: &mut Builder, tile: Tile, x: Id, y: Id, levels: u32) -> Id {
+pub fn product(b: &mut Builder, x: Id, y: Id, levels: u32) -> Id {
     let n = b.width(x).max(b.width(y));
-    if levels == 0 || fits(b, tile, x, y) {
+    if levels == 0 || fits(b, x, y) {
         return b.mul(x, y);
     }
     let h = n.div_ceil(2);
     let w = b.width(x) + b.width(y);
     let (x0, x1) = (b.slice(x, 0, h), b.slice(x, h, n - h));
     let (y0, y1) = (b.slice(y, 0, h), b.slice(y, h, n - h));
-    let z0 = product(b, tile, x0, y0, levels - 1);
-    let z2 = product(b, tile, x1, y1, levels - 1);
+    let z0 = product(b, x0, y0, levels - 1);
+    let z2 = product(b, x1, y1, levels - 1);
     let sx = b.sum(&[plus(x0, 0), plus(x1, 0)], h + 1);
     let sy = b.sum(&[plus(y0, 0), plus(y1, 0)], h + 1);
-    let zm = product(b, tile, sx, sy, levels - 1);
+    let zm = product(b, sx, sy, levels - 1);
     // z0 and z2 do not overlap: side by side they are one summand.
     let low = if b.width(z0) == 2 * h {
         vec![plus(b.cat(&[z0, z2]), 0)]
@@ -55,22 +56,22 @@ pub fn product(b: &mut Builder, tile: Tile, x: Id, y: Id, levels: u32) -> Id {
 }
 
 /// x y mod 2^n.
-pub fn product_lo(b: &mut Builder, tile: Tile, x: Id, y: Id, n: u32, levels: u32) -> Id {
+pub fn product_lo(b: &mut Builder, x: Id, y: Id, n: u32, levels: u32) -> Id {
     let wx = b.width(x).max(b.width(y));
-    if levels == 0 || fits(b, tile, x, y) || wx <= n / 2 {
+    if levels == 0 || fits(b, x, y) || wx <= n / 2 {
         let p = b.mul(x, y);
         return b.slice(p, 0, n);
     }
     let h = wx.div_ceil(2);
     let (x0, x1) = (b.slice(x, 0, h), b.slice(x, h, wx - h));
     let (y0, y1) = (b.slice(y, 0, h), b.slice(y, h, wx - h));
-    let z0 = product(b, tile, x0, y0, levels - 1);
+    let z0 = product(b, x0, y0, levels - 1);
     if h >= n {
         return b.slice(z0, 0, n);
     }
     // The cross terms count only below n - h; x1 y1 lies at 2h >= n.
-    let c1 = product_lo(b, tile, x0, y1, n - h, levels - 1);
-    let c2 = product_lo(b, tile, x1, y0, n - h, levels - 1);
+    let c1 = product_lo(b, x0, y1, n - h, levels - 1);
+    let c2 = product_lo(b, x1, y0, n - h, levels - 1);
     b.sum(&[plus(z0, 0), plus(c1, h), plus(c2, h)], n)
 }
 
@@ -80,13 +81,13 @@ pub fn montgomery(tile: Tile, chain: u32, levels: u32) -> Program {
     let mut b = Builder::new(tile, chain);
     let x = b.input(256);
     let y = b.input(256);
-    let t = product(&mut b, tile, x, y, levels);
+    let t = product(&mut b, x, y, levels);
     let t_lo = b.slice(t, 0, 256);
     let t_hi = b.slice(t, 256, 256);
     let p_inv = b.constant(big(&P_NEG_INV));
-    let m = product_lo(&mut b, tile, t_lo, p_inv, 256, levels);
+    let m = product_lo(&mut b, t_lo, p_inv, 256, levels);
     let p = b.constant(big(&P));
-    let mp = product(&mut b, tile, m, p, levels);
+    let mp = product(&mut b, m, p, levels);
     let mp_hi = b.slice(mp, 256, 256);
     let carry = b.nonzero(t_lo);
     // u < 2p < 2^255.
