@@ -103,6 +103,14 @@ pub struct Schedule {
     pub latency: u64,
 }
 
+impl Schedule {
+    /// The cycle at which node `i` of `p` reads its operands: a register the cycle before its
+    /// value is ready, wiring the cycle itself.
+    pub fn reads_at(&self, p: &Program, i: Id) -> u64 {
+        self.ready[i] - p.nodes[i].0.registered() as u64
+    }
+}
+
 /// Resources of a program, counted per node.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -212,7 +220,7 @@ impl Program {
         let s = self.schedule();
         let mut depth = vec![0u64; self.nodes.len()];
         for (i, (node, _)) in self.nodes.iter().enumerate() {
-            let at = s.ready[i] - node.registered() as u64;
+            let at = s.reads_at(self, i);
             for o in node.operands() {
                 if !matches!(self.nodes[o].0, Node::Const(_)) {
                     depth[o] = depth[o].max(at - s.ready[o]);
@@ -260,8 +268,7 @@ impl Program {
         };
         for (i, (node, w)) in self.nodes.iter().enumerate() {
             let w = *w;
-            // The cycle at which this node reads its operands.
-            let at = s.ready[i] - node.registered() as u64;
+            let at = s.reads_at(self, i);
             let mut tap = |o: Id| match &self.nodes[o].0 {
                 Node::Const(_) => name(o),
                 _ => lines.tap(&name(o), self.width(o) as usize, s.ready[o], at),
@@ -381,7 +388,8 @@ impl Pipeline {
             }
             let h = &self.history;
             // Wiring and inputs of this cycle are already at the front: pushed in order.
-            let v = p.apply(node, *w, inputs, |o| &h[o][(ready[i] - ready[o]) as usize]);
+            let at = self.schedule.reads_at(p, i);
+            let v = p.apply(node, *w, inputs, |o| &h[o][(at - ready[o]) as usize]);
             self.history[i].push_front(v);
             self.history[i].truncate(self.depth);
         }
@@ -392,7 +400,7 @@ impl Pipeline {
             .enumerate()
             .map(|(i, (node, w))| {
                 node.registered().then(|| {
-                    let at = ready[i] - 1;
+                    let at = self.schedule.reads_at(p, i);
                     p.apply(node, *w, inputs, |o| {
                         &self.history[o][(at - ready[o]) as usize]
                     })
