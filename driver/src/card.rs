@@ -372,18 +372,18 @@ impl<T: Transport> Card<T> {
     }
 }
 
-/// The plain and triangle sums of segment `j` of window `w` in an MSM's result buffer (as the
-/// card wrote them under `plan`), or the bus error if the card wrote a coordinate >= p.
+/// The plain and triangle sums of segment `j` of share `h` of window `w` in an MSM's result
+/// buffer (as the card wrote them under `plan`), or the bus error if the card wrote a
+/// coordinate >= p.
 pub fn segment_sums(
     results: &impl DmaBuffer,
     shape: CardShape,
     plan: &msm_spec::reduction::Plan,
-    w: usize,
-    j: u32,
+    (w, h, j): (usize, usize, u32),
 ) -> Result<[msm_spec::bus::PointLimbs; 2], msm_spec::bus::BusError> {
     let mut bytes = [0; spec::CHAIN_RESULT_BYTES];
     results.read_at(
-        spec::result_offset(shape, plan.segment_address(w, j)),
+        spec::result_offset(shape, plan.segment_address(w, h, j)),
         &mut bytes,
     );
     let points = msm_spec::bus::decode_points(&bytes)?;

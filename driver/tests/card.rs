@@ -38,8 +38,8 @@ fn msm(card: &mut Card<InProcess>, c: u32, scalars: &[Fr]) -> G1Projective {
     let r = card.alloc(spec::result_bytes(shape, &plan)).unwrap();
     let t = card.submit_msm(c, 0, scalars.len() as u32, &s, &r).unwrap();
     card.wait(t).unwrap();
-    let (point, _) = plan.finish(|w, j| {
-        let [p, t] = segment_sums(&r, shape, &plan, w, j).unwrap();
+    let (point, _) = plan.finish(|w, h, j| {
+        let [p, t] = segment_sums(&r, shape, &plan, (w, h, j)).unwrap();
         (projective(&p), projective(&t))
     });
     let _: &Projective = &point;

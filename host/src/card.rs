@@ -186,13 +186,15 @@ impl<T: Transport> MsmBackend for CardBackend<T> {
                 let results = &self.slots[i].results;
                 let mut bad = None;
                 let (point, _) =
-                    plan.finish(|w, j| match segment_sums(results, shape, &plan, w, j) {
-                        Ok([s, t]) => (point(&s), point(&t)),
-                        Err(e) => {
-                            bad = Some(e);
-                            (Projective::IDENTITY, Projective::IDENTITY)
-                        }
-                    });
+                    plan.finish(
+                        |w, h, j| match segment_sums(results, shape, &plan, (w, h, j)) {
+                            Ok([s, t]) => (point(&s), point(&t)),
+                            Err(e) => {
+                                bad = Some(e);
+                                (Projective::IDENTITY, Projective::IDENTITY)
+                            }
+                        },
+                    );
                 if let Some(e) = bad {
                     return Err(MsmError::Driver(format!(
                         "the card wrote a bad result: {e:?}"

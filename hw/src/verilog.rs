@@ -301,15 +301,25 @@ fn card_verilog<
     })
 }
 
+/// A core around a stand-in lane, and the configuration it was built for.
+pub struct StandIn {
+    pub unit: Unit,
+    pub cfg: Config,
+}
+
 /// The test configuration's core around a stand-in lane (`FqLane::stand_in`) of latency
-/// L = 1, 2, 7, 64 and 113 (the real lane's, asserted in hw/tests/generate.rs): the engine's
-/// control logic, tested in seconds at any depth. Unit `msm_core_l<L>` (latency L); its file holds the core and the stand-in
-/// `fq_lane`.
-pub fn stand_in_cores() -> Vec<Unit> {
-    let cfg = crate::config::SIM;
+/// L = 1, 2, 7, 64 and 113 (the real lane's, asserted in hw/tests/generate.rs), and with 4 lanes
+/// at L = 7 (left-over windows shared 2 and 4 ways, and not at all): the engine's and the lane
+/// split's control logic, tested in seconds at any depth. Unit `msm_core_l<L>` (latency L); its
+/// file holds the core and the stand-in `fq_lane`.
+pub fn stand_in_cores() -> Vec<StandIn> {
     macro_rules! core {
-        ($name:literal, $l:literal, $depth:literal, $chains:literal) => {{
-            type C = MsmCore<16, 2, 13, 526, $depth, 6656, $chains, 2, 770>;
+        ($name:literal, $l:literal, $lanes:literal, $a:literal, $depth:literal, $entries:literal, $chains:literal) => {{
+            type C = MsmCore<16, $lanes, $a, { 513 + $a }, $depth, $entries, $chains, 2, 770>;
+            let cfg = Config {
+                lanes: $lanes,
+                ..crate::config::SIM
+            };
             assert_eq!(
                 C::SHAPE,
                 core::shape_with_latency(&cfg, $l),
@@ -318,21 +328,25 @@ pub fn stand_in_cores() -> Vec<Unit> {
             );
             let core = emit::<C>($name);
             let lane = emit_with("fq_lane", || Box::new(FqLane::<16>::stand_in($l)));
-            Unit {
-                name: $name,
-                verilog: core.verilog + &lane.verilog,
-                ports: core.ports,
-                synth_by_default: false,
-                latency: $l,
-                instantiates: &[],
+            StandIn {
+                unit: Unit {
+                    name: $name,
+                    verilog: core.verilog + &lane.verilog,
+                    ports: core.ports,
+                    synth_by_default: false,
+                    latency: $l,
+                    instantiates: &[],
+                },
+                cfg,
             }
         }};
     }
     vec![
-        core!("msm_core_l1", 1, 2, 64),
-        core!("msm_core_l2", 2, 3, 64),
-        core!("msm_core_l7", 7, 8, 64),
-        core!("msm_core_l64", 64, 65, 128),
-        core!("msm_core_l113", 113, 114, 208),
+        core!("msm_core_l1", 1, 2, 13, 2, 6656, 64),
+        core!("msm_core_l2", 2, 2, 13, 3, 6656, 64),
+        core!("msm_core_l7", 7, 2, 13, 8, 6656, 64),
+        core!("msm_core_l7_4lanes", 7, 4, 12, 8, 3584, 32),
+        core!("msm_core_l64", 64, 2, 13, 65, 6656, 128),
+        core!("msm_core_l113", 113, 2, 13, 114, 6656, 208),
     ]
 }

@@ -73,7 +73,7 @@ fn multiplier_tile_counts() {
 fn the_deepest_stand_in_core_has_the_lanes_latency() {
     let deepest = msm_hw::verilog::stand_in_cores().pop().unwrap();
     assert_eq!(
-        deepest.latency,
+        deepest.unit.latency,
         msm_hw::point::lane::latency(&msm_hw::config::SIM)
     );
 }

@@ -6,7 +6,8 @@ use msm_sim::model::msm::accumulate;
 use msm_sim::model::schedule::{
     auto_segments, random_scalars, schedule, ScalarDistribution, ScheduleParams,
 };
-use msm_spec::window::reduction_adds;
+use msm_spec::reduction::{CardShape, Plan};
+use msm_spec::window::{num_windows, reduction_adds};
 
 fn params(c: u32, latency: u64, lanes: usize) -> ScheduleParams {
     ScheduleParams {
@@ -30,7 +31,8 @@ fn adds_match_the_bit_exact_model() {
                 .iter()
                 .map(|b| msm_sim::model::ark::affine_from_ark(b).unwrap())
                 .collect();
-            let (_, acc_adds) = accumulate(&mb, &scalars, c);
+            let plan = Plan::new(c, CardShape { lanes, latency: 50 });
+            let (_, acc_adds) = accumulate(&mb, &scalars, &plan);
             let p = params(c, 50, lanes);
             let r = schedule(&scalars, &p);
             assert_eq!(r.accumulation_adds, acc_adds);
@@ -79,4 +81,27 @@ fn zero_scalars_only_reduce() {
     assert_eq!(r.accumulation_adds, 0);
     assert_eq!(r.accumulation_cycles, 0);
     assert!(r.cycles > 0);
+}
+
+/// The left-over windows' points are shared between lanes (`msm_spec::lanes`): accumulation
+/// takes about N W / lanes clocks, not N ceil(W / lanes).
+#[test]
+fn left_over_windows_are_shared_between_lanes() {
+    let seed = rand::Rng::gen(&mut common::rng("schedule split"));
+    let n = 1 << 13;
+    let scalars = random_scalars(n, ScalarDistribution::Uniform, seed);
+    // W = 17 on 4 lanes (r = 1), W = 26 on 4 lanes (r = 2), W = 19 on 2 lanes.
+    for (c, lanes) in [(15, 4), (10, 4), (14, 2)] {
+        let p = params(c, 117, lanes);
+        let r = schedule(&scalars, &p);
+        let balanced = (n * num_windows(c)).div_ceil(lanes) as u64;
+        let unsplit = (n * num_windows(c).div_ceil(lanes)) as u64;
+        // Within the hazards (all lanes' lost slots) and the pipeline's drain.
+        assert!(
+            r.accumulation_cycles <= balanced + r.hazard_slots + 2 * p.latency
+                && r.accumulation_cycles < unsplit - unsplit / 40,
+            "c {c}, {lanes} lanes: {} accumulation cycles, balanced {balanced} ({r:?})",
+            r.accumulation_cycles
+        );
+    }
 }

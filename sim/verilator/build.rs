@@ -113,7 +113,7 @@ fn main() {
     let stand_ins = msm_hw::verilog::stand_in_cores();
     for core in &stand_ins {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
-        dirs.push(verilate(core, opt, &out, &manifest, &jobs));
+        dirs.push(verilate(&core.unit, opt, &out, &manifest, &jobs));
     }
     let mut build = cc::Build::new();
     build
@@ -178,11 +178,12 @@ fn main() {
     );
     let mut models = String::new();
     for core in &stand_ins {
-        add_glue(core, Some("msm_core"));
-        let shape = msm_hw::msm::core::shape_with_latency(&cfg, core.latency);
+        let unit = &core.unit;
+        add_glue(unit, Some("msm_core"));
+        let shape = msm_hw::msm::core::shape_with_latency(&core.cfg, unit.latency);
         models += &format!(
             "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }}, chains: {} }},\n",
-            core.name, shape.lanes, core.latency, shape.chains
+            unit.name, shape.lanes, unit.latency, shape.chains
         );
     }
     rust += &format!(

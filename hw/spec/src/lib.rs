@@ -4,6 +4,7 @@
 //!   Montgomery constants (R = 2^256);
 //! - [`bus`]: the byte encodings of bases, scalars and results that cross the bus;
 //! - [`window`]: window widths, balanced windows, signed digits, the choice of c;
+//! - [`lanes`]: how windows, and the points of left-over windows, are spread over lanes;
 //! - [`reduction`]: the card's reduction plan, where each window's buckets and segment sums
 //!   live on the card, and the host's finish (generic over the point type).
 //!
@@ -13,6 +14,7 @@
 pub mod bus;
 pub mod card;
 pub mod config;
+pub mod lanes;
 pub mod limbs;
 pub mod reduction;
 pub mod window;

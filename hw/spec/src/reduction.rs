@@ -10,11 +10,13 @@
 //! then the windows' Horner combination. The host part is about 3s + log2(m) adds per window
 //! plus 255 doublings, irregular and serial: a pipeline of depth L would idle through it.
 //!
-//! Window w lives in lane w mod lanes, which calls it slot w / lanes; a slot holds 2^(c-1)
-//! buckets (a narrower window leaves its upper half empty) and 2^(c-1) / m segments.
+//! Windows are spread over the lanes as [`LaneSplit`] says: each window has one share, or
+//! several when it is left over, each share a lane's slot of 2^(c-1) buckets (a narrower
+//! window leaves its upper half empty) and 2^(c-1) / m segments.
 
+pub use crate::lanes::LaneSplit;
 use crate::limbs::Limbs;
-use crate::window::{buckets_per_window, num_windows, signed_digits, windows, Window};
+use crate::window::{buckets_per_window, signed_digits, windows, Window};
 
 /// What the reduction needs of a point type: a commutative group written additively.
 pub trait Group: Copy {
@@ -26,24 +28,28 @@ pub trait Group: Copy {
     }
 }
 
-/// `bucket[w][|d|] = add(bucket[w][|d|], base, d < 0)` for every non-zero digit. Returns one
-/// row per window of its 2^(width-1) + 1 buckets (index 0 unused) and the number of adds.
+/// `bucket[w][h][|d|] = add(bucket[w][h][|d|], base, d < 0)` for every non-zero digit, h the
+/// share of window w that point's digit goes to (`split`). Returns, per window and share, its
+/// 2^(width-1) + 1 buckets (index 0 unused), and the number of adds.
 pub fn accumulate<B, G: Group>(
     bases: &[B],
     scalars: &[Limbs],
     c: u32,
+    split: &LaneSplit,
     add: impl Fn(&G, &B, bool) -> G,
-) -> (Vec<Vec<G>>, u64) {
+) -> (Vec<Vec<Vec<G>>>, u64) {
     assert_eq!(bases.len(), scalars.len());
-    let mut buckets: Vec<Vec<G>> = windows(c)
+    let mut buckets: Vec<Vec<Vec<G>>> = windows(c)
         .iter()
-        .map(|w| vec![G::identity(); w.buckets() + 1])
+        .enumerate()
+        .map(|(i, w)| vec![vec![G::identity(); w.buckets() + 1]; split.shares(i)])
         .collect();
     let mut adds = 0;
-    for (base, scalar) in bases.iter().zip(scalars) {
+    for (n, (base, scalar)) in bases.iter().zip(scalars).enumerate() {
         for (w, &d) in signed_digits(scalar, c).iter().enumerate() {
             if d != 0 {
-                let b = &mut buckets[w][d.unsigned_abs() as usize];
+                let h = split.share_of_point(w, n);
+                let b = &mut buckets[w][h][d.unsigned_abs() as usize];
                 *b = add(b, base, d < 0);
                 adds += 1;
             }
@@ -166,7 +172,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(c: u32, card: CardShape) -> Plan {
-        let (m_log2, chains) = segment_plan(c, num_windows(c).div_ceil(card.lanes), card.latency);
+        let (m_log2, chains) = segment_plan(c, LaneSplit::new(c, card.lanes).slots(), card.latency);
         Plan {
             c,
             lanes: card.lanes,
@@ -184,33 +190,41 @@ impl Plan {
         (1u32 << (self.c - 1)) >> self.m_log2
     }
 
-    /// The lane holding window w, and the window's slot in it.
-    pub fn lane(&self, w: usize) -> (usize, u32) {
-        (w % self.lanes, (w / self.lanes) as u32)
+    pub fn split(&self) -> LaneSplit {
+        LaneSplit::new(self.c, self.lanes)
     }
 
-    /// Where bucket k (|d| = k, 1..=2^(width-1)) of window w lives: (lane, address).
-    pub fn bucket_address(&self, w: usize, k: u32) -> (usize, u32) {
-        let (lane, slot) = self.lane(w);
+    /// Where bucket k (|d| = k, 1..=2^(width-1)) of share h of window w lives: (lane, address).
+    pub fn bucket_address(&self, w: usize, h: usize, k: u32) -> (usize, u32) {
+        let (lane, slot) = self.split().share(w, h);
         (lane, (slot << (self.c - 1)) + k - 1)
     }
 
-    /// Where segment j of window w's sums (S_j, T_j) live: (lane, chain).
-    pub fn segment_address(&self, w: usize, j: u32) -> (usize, u32) {
-        let (lane, slot) = self.lane(w);
+    /// Where segment j of share h of window w's sums (S_j, T_j) live: (lane, chain).
+    pub fn segment_address(&self, w: usize, h: usize, j: u32) -> (usize, u32) {
+        let (lane, slot) = self.split().share(w, h);
         (lane, slot * self.segments_per_window() + j)
     }
 
-    /// The host's part: every window finished from its segments' sums (`sums(w, j)` for
-    /// j < [`Plan::segments_per_window`]), then the windows combined. Returns the MSM and the
-    /// host's adds.
-    pub fn finish<G: Group>(&self, mut sums: impl FnMut(usize, u32) -> (G, G)) -> (G, u64) {
+    /// The host's part: every window finished from its segments' sums (`sums(w, h, j)` for
+    /// each share h and j < [`Plan::segments_per_window`]; the shares' sums added first), then
+    /// the windows combined. Returns the MSM and the host's adds.
+    pub fn finish<G: Group>(&self, mut sums: impl FnMut(usize, usize, u32) -> (G, G)) -> (G, u64) {
         let wins = windows(self.c);
+        let split = self.split();
         let mut adds = 0;
         let window_sums: Vec<G> = (0..wins.len())
             .map(|w| {
                 let s: Vec<_> = (0..self.segments_per_window())
-                    .map(|j| sums(w, j))
+                    .map(|j| {
+                        let (mut s, mut t) = sums(w, 0, j);
+                        for h in 1..split.shares(w) {
+                            let (sh, th) = sums(w, h, j);
+                            (s, t) = (s.add(&sh), t.add(&th));
+                            adds += 2;
+                        }
+                        (s, t)
+                    })
                     .collect();
                 let (t, a) = finish_window(&s, self.segment_len());
                 adds += a;
@@ -258,14 +272,26 @@ mod tests {
                     lanes: 2,
                     latency: 200,
                 },
+                CardShape {
+                    lanes: 3,
+                    latency: 9,
+                },
+                CardShape {
+                    lanes: 4,
+                    latency: 117,
+                },
             ] {
                 let plan = Plan::new(c, card);
-                let (buckets, _) = accumulate(&bases, &scalars, c, |b: &u64, p: &u64, neg| {
-                    b.wrapping_add(if neg { p.wrapping_neg() } else { *p })
-                });
+                let (buckets, _) = accumulate(
+                    &bases,
+                    &scalars,
+                    c,
+                    &plan.split(),
+                    |b: &u64, p: &u64, neg| b.wrapping_add(if neg { p.wrapping_neg() } else { *p }),
+                );
                 let m = plan.segment_len();
                 let (got, _) =
-                    plan.finish(|w, j| window_segment_sums(&buckets[w][1..], m, j as usize));
+                    plan.finish(|w, h, j| window_segment_sums(&buckets[w][h][1..], m, j as usize));
                 assert_eq!(got, want, "c = {c}, {card:?}");
                 assert!(plan.chains as usize >= card.latency + 2);
             }

@@ -1,7 +1,7 @@
 //! The MSM core: the scalar slicer and `LANES` engines ([`super::engine`]), each with its own
 //! adder lane and bucket memory. Lane i owns the windows w = g LANES + i, which its memory calls
-//! window g: the slicer cuts one window per lane each clock, and every point is used by every
-//! lane.
+//! slot g, and shares of the left-over windows (`msm_spec::lanes`): the slicer cuts one window
+//! per lane each clock, and every point is used by every lane.
 //!
 //! Points (affine, Montgomery form) and canonical scalars stream in; the point waits in a
 //! register while the slicer cuts its scalar. Each group of digits goes out in one clock: a
@@ -9,16 +9,21 @@
 //! room; zero digits add nothing and are dropped here. Engines have input FIFOs, so one lane
 //! waiting on a busy bucket does not stop the others at once.
 //!
+//! A left-over digit (with the last group) waits in its lane's `extra` register, with its
+//! point, and goes to the engine on a clock the group stream sends that lane nothing. A group
+//! whose left-over digit finds that register still full waits: the clock it waits drains every
+//! lane's, so with r | LANES the lanes stall together once every s points and stay balanced.
+//!
 //! Bucket address in lane i: g 2^(c-1) + |d| - 1, dense for the run-time c; each lane's memory
 //! holds ceil(W(c_max) / LANES) 2^(c_max-1) entries. The reduction runs in every lane at once
 //! over its own address space; the host reads each lane's chain sums (`read_lane`).
 
+use msm_spec::lanes::LaneSplit;
 use msm_spec::reduction::segment_plan;
-use msm_spec::window::num_windows;
 use rust_hdl::prelude::*;
 
 use super::engine::{entry_bits, word_bits, MsmEngine};
-use super::slicer::Slicer;
+use super::slicer::{Slicer, MAGNITUDE_BITS};
 use crate::config::Config;
 use crate::point::lane;
 
@@ -53,10 +58,10 @@ pub fn shape(cfg: &Config) -> Shape {
 
 /// The shape of `cfg`'s core around a lane of latency `latency` (a stand-in lane in tests).
 pub fn shape_with_latency(cfg: &Config, latency: usize) -> Shape {
-    let entries = num_windows(cfg.c_max).div_ceil(cfg.lanes) << (cfg.c_max - 1);
+    let entries = LaneSplit::new(cfg.c_max, cfg.lanes).slots() << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
     let chains = (2..=cfg.c_max)
-        .map(|c| segment_plan(c, num_windows(c).div_ceil(cfg.lanes), latency).1 as usize)
+        .map(|c| segment_plan(c, LaneSplit::new(c, cfg.lanes).slots(), latency).1 as usize)
         .max()
         .unwrap();
     assert!(chains <= 1 << address_bits);
@@ -133,7 +138,16 @@ pub struct MsmCore<
     base_y: DFF<Bits<256>>,
     /// The lane of the last read, whose outputs are shown.
     shown: DFF<Bits<8>>,
+    /// Each lane's waiting left-over digit: valid, slot, |d|, sign, point.
+    extra_valid: [DFF<Bit>; LANES],
+    extra_group: [DFF<Bits<8>>; LANES],
+    extra_magnitude: [DFF<Bits<MAGNITUDE_BITS>>; LANES],
+    extra_negative: [DFF<Bit>; LANES],
+    extra_x: [DFF<Bits<256>>; LANES],
+    extra_y: [DFF<Bits<256>>; LANES],
     need: [Signal<Local, Bit>; LANES],
+    need_extra: [Signal<Local, Bit>; LANES],
+    send: [Signal<Local, Bit>; LANES],
     room: Signal<Local, Bit>,
     all_idle: Signal<Local, Bit>,
     conflict_sum: Signal<Local, Bits<32>>,
@@ -212,7 +226,15 @@ impl<
             base_x: Default::default(),
             base_y: Default::default(),
             shown: Default::default(),
+            extra_valid: std::array::from_fn(|_| Default::default()),
+            extra_group: std::array::from_fn(|_| Default::default()),
+            extra_magnitude: std::array::from_fn(|_| Default::default()),
+            extra_negative: std::array::from_fn(|_| Default::default()),
+            extra_x: std::array::from_fn(|_| Default::default()),
+            extra_y: std::array::from_fn(|_| Default::default()),
             need: std::array::from_fn(|_| Default::default()),
+            need_extra: std::array::from_fn(|_| Default::default()),
+            send: std::array::from_fn(|_| Default::default()),
             room: Default::default(),
             all_idle: Default::default(),
             conflict_sum: Default::default(),
@@ -239,37 +261,77 @@ impl<
         clock!(self, clock, slicer);
         for i in 0..LANES {
             self.engine[i].clock.next = self.clock.val();
+            self.extra_valid[i].clock.next = self.clock.val();
+            self.extra_group[i].clock.next = self.clock.val();
+            self.extra_magnitude[i].clock.next = self.clock.val();
+            self.extra_negative[i].clock.next = self.clock.val();
+            self.extra_x[i].clock.next = self.clock.val();
+            self.extra_y[i].clock.next = self.clock.val();
+            self.extra_valid[i].d.next = self.extra_valid[i].q.val();
+            self.extra_group[i].d.next = self.extra_group[i].q.val();
+            self.extra_magnitude[i].d.next = self.extra_magnitude[i].q.val();
+            self.extra_negative[i].d.next = self.extra_negative[i].q.val();
+            self.extra_x[i].d.next = self.extra_x[i].q.val();
+            self.extra_y[i].d.next = self.extra_y[i].q.val();
         }
 
         // Points in: the slicer takes the scalar, the point waits for its digits.
         self.slicer.c.next = self.c.val();
         self.slicer.scalar.next = self.scalar.val();
         self.slicer.scalar_valid.next = self.point_valid.val();
+        self.slicer.start.next = self.start.val();
         self.point_ready.next = self.slicer.scalar_ready.val();
         if self.point_valid.val() & self.slicer.scalar_ready.val() {
             self.base_x.d.next = self.x.val();
             self.base_y.d.next = self.y.val();
         }
 
-        // A group leaves when every lane with a non-zero digit has room for it.
+        // A group leaves when every lane with a non-zero digit has room for it, and every lane
+        // with a non-zero left-over digit an empty extra register.
         self.room.next = true;
         for i in 0..LANES {
             self.need[i].next =
                 self.slicer.present[i].val() & (self.slicer.magnitude[i].val() != 0);
+            self.need_extra[i].next =
+                self.slicer.extra[i].val() & (self.slicer.extra_magnitude[i].val() != 0);
             if self.need[i].val() & !self.engine[i].digit_ready.val() {
+                self.room.next = false;
+            }
+            if self.need_extra[i].val() & self.extra_valid[i].q.val() {
                 self.room.next = false;
             }
         }
         self.slicer.group_ready.next = self.room.val();
         for i in 0..LANES {
+            self.send[i].next =
+                self.slicer.group_valid.val() & self.need[i].val() & self.room.val();
             self.engine[i].c.next = self.c.val();
             self.engine[i].group.next = self.slicer.group.val();
             self.engine[i].magnitude.next = self.slicer.magnitude[i].val();
             self.engine[i].negative.next = self.slicer.negative[i].val();
             self.engine[i].x.next = self.base_x.q.val();
             self.engine[i].y.next = self.base_y.q.val();
-            self.engine[i].digit_valid.next =
-                self.slicer.group_valid.val() & self.need[i].val() & self.room.val();
+            self.engine[i].digit_valid.next = self.send[i].val();
+            // A clock the group sends this lane nothing: its waiting left-over digit.
+            if !self.send[i].val() & self.extra_valid[i].q.val() {
+                self.engine[i].group.next = self.extra_group[i].q.val();
+                self.engine[i].magnitude.next = self.extra_magnitude[i].q.val();
+                self.engine[i].negative.next = self.extra_negative[i].q.val();
+                self.engine[i].x.next = self.extra_x[i].q.val();
+                self.engine[i].y.next = self.extra_y[i].q.val();
+                self.engine[i].digit_valid.next = true;
+                if self.engine[i].digit_ready.val() {
+                    self.extra_valid[i].d.next = false;
+                }
+            }
+            if self.slicer.group_valid.val() & self.room.val() & self.need_extra[i].val() {
+                self.extra_valid[i].d.next = true;
+                self.extra_group[i].d.next = self.slicer.group.val() + 1;
+                self.extra_magnitude[i].d.next = self.slicer.extra_magnitude[i].val();
+                self.extra_negative[i].d.next = self.slicer.extra_negative[i].val();
+                self.extra_x[i].d.next = self.base_x.q.val();
+                self.extra_y[i].d.next = self.base_y.q.val();
+            }
             self.engine[i].start.next = self.start.val();
             self.engine[i].read_enable.next = false;
             if self.read_enable.val() & (self.read_lane.val().index() == i) {
@@ -311,7 +373,7 @@ impl<
                 self.triangle_y.next = self.engine[i].triangle_y.val();
                 self.triangle_z.next = self.engine[i].triangle_z.val();
             }
-            if !self.engine[i].idle.val() {
+            if !self.engine[i].idle.val() | self.extra_valid[i].q.val() {
                 self.all_idle.next = false;
             }
             self.conflict_sum.next = self.conflict_sum.val() + self.engine[i].conflicts.val();

@@ -21,7 +21,8 @@ impl Group for Projective {
 pub struct AddCounts {
     /// Card: mixed adds `bucket += ±P`, one per non-zero digit.
     pub accumulation: u64,
-    /// Card: full adds of the segment running sums, 2 per bucket.
+    /// Card: full adds of the segment running sums, 2 per bucket of every window. A left-over
+    /// window's extra shares are not counted: every lane runs its whole address space anyway.
     pub reduction: u64,
     /// Host: segment finishing and window combination.
     pub host: u64,
@@ -34,19 +35,29 @@ impl AddCounts {
     }
 }
 
-/// `bucket[w][|d|] += sign(d) P` for every non-zero digit, as the card does it. Returns one
-/// row per window of its 2^(width-1) + 1 buckets (index 0 unused) and the number of adds.
-pub fn accumulate(bases: &[Affine], scalars: &[Limbs], c: u32) -> (Vec<Vec<Projective>>, u64) {
-    accumulate_with(bases, scalars, c, |b: &Projective, p, negate| {
-        b.add_mixed(p, negate)
-    })
+/// `bucket[w][h][|d|] += sign(d) P` for every non-zero digit, as the card does it (h: the share
+/// of window w that the point goes to under `plan`). Returns, per window and share, its
+/// 2^(width-1) + 1 buckets (index 0 unused), and the number of adds.
+pub fn accumulate(
+    bases: &[Affine],
+    scalars: &[Limbs],
+    plan: &Plan,
+) -> (Vec<Vec<Vec<Projective>>>, u64) {
+    accumulate_with(
+        bases,
+        scalars,
+        plan.c,
+        &plan.split(),
+        |b: &Projective, p, negate| b.add_mixed(p, negate),
+    )
 }
 
 /// The whole MSM sum_i scalars[i] * bases[i] as card and host compute it under `plan`.
 pub fn msm(bases: &[Affine], scalars: &[Limbs], plan: &Plan) -> (Projective, AddCounts) {
-    let (buckets, accumulation) = accumulate(bases, scalars, plan.c);
+    let (buckets, accumulation) = accumulate(bases, scalars, plan);
     let m = plan.segment_len();
-    let (point, host) = plan.finish(|w, j| window_segment_sums(&buckets[w][1..], m, j as usize));
+    let (point, host) =
+        plan.finish(|w, h, j| window_segment_sums(&buckets[w][h][1..], m, j as usize));
     let counts = AddCounts {
         accumulation,
         reduction: msm_spec::window::reduction_adds(plan.c),

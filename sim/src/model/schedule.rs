@@ -2,7 +2,8 @@
 //!
 //! **A planning tool for the RTL, not a model of it.** It follows the intended microarchitecture
 //! (one add issued per lane per clock; a bucket whose add is in flight is parked in a FIFO and
-//! retried; windows split round-robin over lanes, each lane running on its own; reduction by
+//! retried; windows split round-robin over lanes and the left-over windows' points shared
+//! (`msm_spec::lanes`), each lane running on its own; reduction by
 //! segmented running sums through the same pipeline) but nothing here is cycle-exact against
 //! the generated Verilog. Its assumptions:
 //! - a parked op costs its issue slot (the slot is spent discovering the hazard);
@@ -19,9 +20,10 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use msm_spec::lanes::LaneSplit;
 use msm_spec::limbs::{Limbs, SCALAR_MODULUS};
 use msm_spec::reduction::{check_segments, segment_len, window_segments};
-use msm_spec::window::{buckets_per_window, num_windows, signed_digits, windows, Window};
+use msm_spec::window::{buckets_per_window, signed_digits, windows, Window};
 
 use super::field::random_below;
 
@@ -92,7 +94,7 @@ impl ScheduleReport {
 /// chains would just fill the pipeline; L leave the critical path (m L cycles) at half the
 /// lane's reduction work, room for the queueing of a greedy issue order.
 pub fn auto_segments(c: u32, latency: u64, lanes: usize) -> usize {
-    let windows_per_lane = num_windows(c).div_ceil(lanes) as u64;
+    let windows_per_lane = LaneSplit::new(c, lanes).slots() as u64;
     let wanted = latency.div_ceil(windows_per_lane).max(1) as usize;
     wanted.next_power_of_two().min(buckets_per_window(c))
 }
@@ -113,23 +115,26 @@ pub fn schedule(scalars: &[Limbs], p: &ScheduleParams) -> ScheduleReport {
     assert!(p.lanes >= 1 && p.latency >= 1);
     check_segments(p.c, p.segments);
     let all = windows(p.c);
+    let split = LaneSplit::new(p.c, p.lanes);
     let mut report = ScheduleReport::default();
     for lane in 0..p.lanes {
-        let mine: Vec<usize> = (lane..all.len()).step_by(p.lanes).collect();
+        let mine = split.lane_shares(lane);
         if mine.is_empty() {
             continue;
         }
-        let acc = accumulate_lane(scalars, p, &mine);
-        let lane_windows: Vec<Window> = mine.iter().map(|&w| all[w]).collect();
+        let acc = accumulate_lane(scalars, p, &split, &mine);
+        let lane_windows: Vec<Window> = mine.iter().map(|&(w, _)| all[w]).collect();
         let end = reduce_lane(acc.done, p, &lane_windows);
         report.cycles = report.cycles.max(end);
         report.accumulation_cycles = report.accumulation_cycles.max(acc.done);
         report.accumulation_adds += acc.adds;
         report.hazard_slots += acc.hazard_slots;
         report.parked += acc.parked;
-        report.reduction_adds += lane_windows
+        // A shared window's running sums count once (as in `reduction_adds`).
+        report.reduction_adds += mine
             .iter()
-            .map(|w| 2 * w.buckets() as u64)
+            .filter(|&&(_, h)| h == 0)
+            .map(|&(w, _)| 2 * all[w].buckets() as u64)
             .sum::<u64>();
     }
     report
@@ -143,17 +148,23 @@ struct LaneAccumulation {
     parked: u64,
 }
 
-fn accumulate_lane(scalars: &[Limbs], p: &ScheduleParams, windows: &[usize]) -> LaneAccumulation {
+/// One lane's accumulation of its `shares` (window, share) of the digits.
+fn accumulate_lane(
+    scalars: &[Limbs],
+    p: &ScheduleParams,
+    split: &LaneSplit,
+    shares: &[(usize, usize)],
+) -> LaneAccumulation {
     let k = buckets_per_window(p.c);
-    // Per (lane window, bucket): the cycle from which it may be read again.
-    let mut free_at = vec![0u64; windows.len() * (k + 1)];
-    let mut ops = scalars.iter().flat_map(|s| {
+    // Per (lane slot, bucket): the cycle from which it may be read again.
+    let mut free_at = vec![0u64; shares.len() * (k + 1)];
+    let mut ops = scalars.iter().enumerate().flat_map(|(n, s)| {
         let d = signed_digits(s, p.c);
-        windows
+        shares
             .iter()
             .enumerate()
-            .filter(|&(_, &win)| d[win] != 0)
-            .map(|(i, &win)| i * (k + 1) + d[win].unsigned_abs() as usize)
+            .filter(|&(_, &(win, h))| d[win] != 0 && split.share_of_point(win, n) == h)
+            .map(|(i, &(win, _))| i * (k + 1) + d[win].unsigned_abs() as usize)
             .collect::<Vec<_>>()
     });
     let mut next = ops.next();

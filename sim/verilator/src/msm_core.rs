@@ -195,10 +195,10 @@ impl MsmCore {
         Ok(())
     }
 
-    /// Bucket k (|d| = k, 1..=2^(c-1)) of `window` after a run; `None` if the MSM left it
-    /// empty.
-    pub fn bucket(&mut self, c: u32, window: usize, k: u32) -> Option<Coords> {
-        let out = self.read(c, self.plan(c).bucket_address(window, k));
+    /// Bucket k (|d| = k, 1..=2^(c-1)) of share h of `window` after a run; `None` if the MSM
+    /// left it empty.
+    pub fn bucket(&mut self, c: u32, window: usize, h: usize, k: u32) -> Option<Coords> {
+        let out = self.read(c, self.plan(c).bucket_address(window, h, k));
         (out.bucket_current != 0).then(|| points(&out)[0])
     }
 
@@ -254,8 +254,8 @@ impl MsmCore {
         let accumulation = self.accumulate(c, points, scalars)?;
         let plan = self.plan(c);
         let reduction_cycles = self.reduce(&plan)?;
-        let (point, _) = plan.finish(|w, j| {
-            let (s, t) = self.segment_sums(&plan, w, j);
+        let (point, _) = plan.finish(|w, h, j| {
+            let (s, t) = self.segment_sums(&plan, w, h, j);
             (projective(&s), projective(&t))
         });
         Ok(CoreMsm {
@@ -267,10 +267,16 @@ impl MsmCore {
         })
     }
 
-    /// Segment j of `window` after a reduction under `plan`: its plain sum S_j and triangle
-    /// sum T_j (sum of k B_k over its m buckets, k = 1..m).
-    pub fn segment_sums(&mut self, plan: &Plan, window: usize, j: u32) -> (Coords, Coords) {
-        let out = self.read(plan.c, plan.segment_address(window, j));
+    /// Segment j of share h of `window` after a reduction under `plan`: its plain sum S_j and
+    /// triangle sum T_j (sum of k B_k over its m buckets, k = 1..m).
+    pub fn segment_sums(
+        &mut self,
+        plan: &Plan,
+        window: usize,
+        h: usize,
+        j: u32,
+    ) -> (Coords, Coords) {
+        let out = self.read(plan.c, plan.segment_address(window, h, j));
         let [_, plain, triangle] = points(&out);
         (plain, triangle)
     }

@@ -1,5 +1,8 @@
 //! The Verilated scalar slicer (msm-hw `msm::slicer`) behind a safe API: each clock a group of
-//! `LANES` digits, flattened here into the digits of the windows that exist.
+//! `LANES` digits and the left-over windows' (`msm_spec::lanes`), flattened here into the
+//! digits of the windows that exist.
+
+use msm_spec::lanes::LaneSplit;
 
 use crate::ffi::{msm_slicer, Model};
 use crate::{to_words, LANES};
@@ -7,8 +10,10 @@ use crate::{to_words, LANES};
 /// One digit as the slicer emits it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Digit {
-    /// The scalar's window: group g LANES + lane.
+    /// The scalar's window: group g LANES + lane, or a left-over window.
     pub window: usize,
+    /// The lane it went to.
+    pub lane: usize,
     pub magnitude: u32,
     pub negative: bool,
     /// The scalar's last group.
@@ -49,27 +54,49 @@ impl Default for Slicer {
 
 impl Slicer {
     /// One clock with window width `c`, `scalar` offered (or not) and the consumer ready (or
-    /// not). The handshakes are sampled before the edge, as the hardware sees them.
-    pub fn step(&mut self, c: u32, scalar: Option<&[u64; 4]>, group_ready: bool) -> SlicerStep {
+    /// not); `start` begins an MSM. The handshakes are sampled before the edge, as the hardware
+    /// sees them. Digits come in window order.
+    pub fn step(
+        &mut self,
+        c: u32,
+        scalar: Option<&[u64; 4]>,
+        group_ready: bool,
+        start: bool,
+    ) -> SlicerStep {
         let out = self.model.step(&msm_slicer::Inputs {
             c,
             scalar_valid: scalar.is_some().into(),
             scalar: to_words(scalar.unwrap_or(&[0; 4])),
             group_ready: group_ready.into(),
+            start: start.into(),
         });
-        let digits = if out.group_valid != 0 && group_ready {
-            (0..LANES)
-                .filter(|&i| out.present[i] != 0)
-                .map(|i| Digit {
+        let split = LaneSplit::new(c, LANES);
+        let mut digits = Vec::new();
+        if out.group_valid != 0 && group_ready {
+            let last = out.last != 0;
+            for i in (0..LANES).filter(|&i| out.present[i] != 0) {
+                digits.push(Digit {
                     window: out.group as usize * LANES + i,
+                    lane: i,
                     magnitude: out.magnitude[i],
                     negative: out.negative[i] != 0,
-                    last: out.last != 0,
+                    last,
+                });
+            }
+            let mut extra: Vec<Digit> = (0..LANES)
+                .filter(|&i| out.extra[i] != 0)
+                .map(|i| Digit {
+                    // Lane k + r h holds left-over k.
+                    window: split.full * LANES + i % split.leftover,
+                    lane: i,
+                    magnitude: out.extra_magnitude[i],
+                    negative: out.extra_negative[i] != 0,
+                    last,
                 })
-                .collect()
-        } else {
-            Vec::new()
-        };
+                .collect();
+            extra.sort_by_key(|d| d.window);
+            digits.extend(extra);
+        }
         SlicerStep {
             scalar_taken: scalar.is_some() && out.scalar_ready != 0,
             digits,

@@ -6,6 +6,7 @@
 //! sum s_i x_i mod 2^256. The real lane is in `msm_core.rs`. Seeds printed; MSM_SEED replays.
 
 use msm_sim::model::field::random_below;
+use msm_sim::model::schedule::{schedule, ScheduleParams};
 use msm_sim::seed::rng;
 use msm_spec::limbs::{add, mul_lo, sub, Limbs, SCALAR_MODULUS};
 use msm_spec::reduction::{accumulate, window_segment_sums, Group};
@@ -34,7 +35,9 @@ fn check(core: &mut MsmCore, xs: &[Limbs], scalars: &[Limbs], c: u32, what: &str
     let points: Vec<[Limbs; 2]> = xs.iter().map(|x| [*x, [7, 0, 0, 0]]).collect();
     let acc = core.accumulate(c, &points, scalars).unwrap();
     let bases: Vec<X> = xs.iter().map(|x| X(*x)).collect();
-    let (want, adds) = accumulate(&bases, scalars, c, |b: &X, p: &X, negative| {
+    let plan = core.plan(c);
+    let split = plan.split();
+    let (want, adds) = accumulate(&bases, scalars, c, &split, |b: &X, p: &X, negative| {
         X(if negative {
             sub(&b.0, &p.0).0
         } else {
@@ -45,29 +48,30 @@ fn check(core: &mut MsmCore, xs: &[Limbs], scalars: &[Limbs], c: u32, what: &str
         acc.adds, adds,
         "L = {l}, {what}: one add per non-zero digit"
     );
-    let plan = core.plan(c);
     core.reduce(&plan).unwrap();
     let m = plan.segment_len();
     for (w, win) in windows(c).iter().enumerate() {
-        let got: Vec<X> = (1..=win.buckets() as u32)
-            .map(|k| X(core.bucket(c, w, k).map_or([0; 4], |b| b[0])))
-            .collect();
-        assert_eq!(
-            got,
-            want[w][1..],
-            "L = {l}, {what}: c = {c}, window {w}'s buckets"
-        );
-        for j in 0..plan.segments_per_window() as usize {
-            let (s, t) = core.segment_sums(&plan, w, j as u32);
+        for (h, want) in want[w].iter().enumerate() {
+            let got: Vec<X> = (1..=win.buckets() as u32)
+                .map(|k| X(core.bucket(c, w, h, k).map_or([0; 4], |b| b[0])))
+                .collect();
             assert_eq!(
-                (X(s[0]), X(t[0])),
-                window_segment_sums(&got, m, j),
-                "L = {l}, {what}: c = {c}, window {w}, segment {j}"
+                got,
+                want[1..],
+                "L = {l}, {what}: c = {c}, window {w} share {h}'s buckets"
             );
+            for j in 0..plan.segments_per_window() as usize {
+                let (s, t) = core.segment_sums(&plan, w, h, j as u32);
+                assert_eq!(
+                    (X(s[0]), X(t[0])),
+                    window_segment_sums(&got, m, j),
+                    "L = {l}, {what}: c = {c}, window {w} share {h}, segment {j}"
+                );
+            }
         }
     }
-    let (got, _) = plan.finish(|w, j| {
-        let (s, t) = core.segment_sums(&plan, w, j);
+    let (got, _) = plan.finish(|w, h, j| {
+        let (s, t) = core.segment_sums(&plan, w, h, j);
         (X(s[0]), X(t[0]))
     });
     let sum = xs
@@ -131,5 +135,51 @@ fn every_latency_random_and_adversarial() {
             4,
             "one base repeated",
         );
+    }
+}
+
+/// The left-over windows' points are shared between lanes (`msm_spec::lanes`): the
+/// accumulation takes about N W / lanes clocks, not N ceil(W / lanes), and within a few per
+/// cent of the schedule model's cycles for the same scalars.
+#[test]
+fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
+    let mut rng = rng("lane split");
+    let n = 1200;
+    for model in STAND_IN_CORES.iter().filter(|m| m.shape.latency == 7) {
+        let lanes = model.shape.lanes;
+        let mut core = MsmCore::new(model);
+        let (xs, scalars) = random(&mut rng, n);
+        // 2 lanes: W = 29 (r = 1). 4 lanes: W = 29 (r = 1, 4 shares), 26 (r = 2, 2 shares).
+        for c in [9, 10] {
+            let w = windows(c).len();
+            if w % lanes == 0 {
+                continue;
+            }
+            let points: Vec<[Limbs; 2]> = xs.iter().map(|x| [*x, [7, 0, 0, 0]]).collect();
+            let acc = core.accumulate(c, &points, &scalars).unwrap();
+            let p = ScheduleParams {
+                c,
+                latency: 7,
+                lanes,
+                segments: 1,
+                fifo_depth: 16,
+            };
+            let modelled = schedule(&scalars, &p).accumulation_cycles;
+            let (balanced, unsplit) = ((n * w).div_ceil(lanes), n * w.div_ceil(lanes));
+            eprintln!(
+                "{lanes} lanes, c = {c} (W = {w}): {} clocks; schedule model {modelled}, \
+                 N W / lanes = {balanced}, N ceil(W / lanes) = {unsplit}",
+                acc.cycles
+            );
+            let rtl = acc.cycles as f64;
+            assert!(
+                rtl < 1.02 * balanced as f64 + 50.0 && rtl < unsplit as f64,
+                "{lanes} lanes, c = {c}: {rtl} clocks"
+            );
+            assert!(
+                (rtl / modelled as f64 - 1.0).abs() < 0.03,
+                "{lanes} lanes, c = {c}: RTL {rtl}, schedule model {modelled}"
+            );
+        }
     }
 }

@@ -46,34 +46,36 @@ fn check(bases: &[G1Affine], scalars: &[Fr], c: u32, what: &str) -> f64 {
         ark,
         "{what}: c = {c}, the MSM"
     );
-    let (want, adds) = accumulate(&model_bases, &limbs, c);
+    let plan = core.plan(c);
+    let (want, adds) = accumulate(&model_bases, &limbs, &plan);
     assert_eq!(
         run.accumulation.adds, adds,
         "{what}: one add per non-zero digit"
     );
 
-    let plan = core.plan(c);
     let m = plan.segment_len();
     for (w, win) in windows(c).iter().enumerate() {
-        let mut got = vec![Projective::IDENTITY];
-        assert_eq!(want[w].len(), win.buckets() + 1);
-        for (k, want) in want[w].iter().enumerate().skip(1) {
-            let b = core
-                .bucket(c, w, k as u32)
-                .map_or(Projective::IDENTITY, |b| point(&b));
-            assert!(
-                b.same_point(want),
-                "{what}: c = {c}, window {w}, bucket {k}"
-            );
-            got.push(b);
-        }
-        for j in 0..plan.segments_per_window() {
-            let (s, t) = core.segment_sums(&plan, w, j);
-            let (ws, wt) = window_segment_sums(&got[1..], m, j as usize);
-            assert!(
-                point(&s).same_point(&ws) && point(&t).same_point(&wt),
-                "{what}: c = {c}, window {w}, segment {j}"
-            );
+        for (h, want) in want[w].iter().enumerate() {
+            let mut got = vec![Projective::IDENTITY];
+            assert_eq!(want.len(), win.buckets() + 1);
+            for (k, want) in want.iter().enumerate().skip(1) {
+                let b = core
+                    .bucket(c, w, h, k as u32)
+                    .map_or(Projective::IDENTITY, |b| point(&b));
+                assert!(
+                    b.same_point(want),
+                    "{what}: c = {c}, window {w} share {h}, bucket {k}"
+                );
+                got.push(b);
+            }
+            for j in 0..plan.segments_per_window() {
+                let (s, t) = core.segment_sums(&plan, w, h, j);
+                let (ws, wt) = window_segment_sums(&got[1..], m, j as usize);
+                assert!(
+                    point(&s).same_point(&ws) && point(&t).same_point(&wt),
+                    "{what}: c = {c}, window {w} share {h}, segment {j}"
+                );
+            }
         }
     }
     eprintln!(

@@ -1,42 +1,53 @@
-//! The Verilated scalar slicer against the model's signed digits: every window width, random
-//! scalars below r and the edge scalars, with random gaps on the input and random back-pressure
-//! on the output; and the throughput of one group (a digit per lane) per clock. Seeds printed;
+//! The Verilated scalar slicer against the model's signed digits and the lane split
+//! (`msm_spec::lanes`): every window width, random scalars below r and the edge scalars, with
+//! random gaps on the input and random back-pressure on the output; and the throughput of one
+//! group (a digit per lane, the left-over windows with the last) per clock. Seeds printed;
 //! MSM_SEED replays.
 
 use msm_sim::model::field::random_below;
 use msm_sim::seed::rng;
+use msm_spec::lanes::LaneSplit;
 use msm_spec::limbs::{sub, SCALAR_MODULUS};
 use msm_spec::window::{num_windows, signed_digits, WINDOW_RANGE};
 use msm_verilator::{Slicer, LANES};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-/// Streams `scalars` at width c; checks every digit (value, window, last) in order. `gap` and
-/// `stall`: probabilities of holding back a scalar and of the consumer not being ready.
+/// Streams `scalars` at width c as one MSM, then again as a second; checks every digit (value,
+/// window, lane, last) in order. `gap` and `stall`: probabilities of holding back a scalar and
+/// of the consumer not being ready.
 fn run(scalars: &[[u64; 4]], c: u32, gap: f64, stall: f64, rng: &mut ChaCha8Rng) -> u64 {
     let mut slicer = Slicer::default();
     let expected: Vec<Vec<i32>> = scalars.iter().map(|s| signed_digits(s, c)).collect();
     let w = num_windows(c);
+    let split = LaneSplit::new(c, LANES);
+    let last_group = w - split.leftover - LANES;
+    // The second MSM's scalars count from 0 again.
+    let twice: Vec<_> = scalars.iter().chain(scalars).collect();
     let (mut sent, mut got) = (0, 0);
-    while got < scalars.len() * w {
-        let offer = (sent < scalars.len() && !rng.gen_bool(gap)).then(|| &scalars[sent]);
-        let step = slicer.step(c, offer, !rng.gen_bool(stall));
+    while got < twice.len() * w {
+        let start = sent == scalars.len() && got == sent * w;
+        let offer = (sent < twice.len() && !rng.gen_bool(gap) && (sent != scalars.len() || start))
+            .then(|| twice[sent]);
+        let step = slicer.step(c, offer, !rng.gen_bool(stall), start);
         if step.scalar_taken {
             sent += 1;
         }
         for d in step.digits {
             let (s, i) = (got / w, got % w);
+            let n = s % scalars.len();
+            let lane = split.share(i, split.share_of_point(i, n)).0;
             assert_eq!(
-                (d.window, d.value(), d.last),
-                (i, expected[s][i], i / LANES == (w - 1) / LANES),
+                (d.window, d.value(), d.lane, d.last),
+                (i, expected[n][i], lane, i >= last_group),
                 "c = {c}, scalar {s} = {:x?}",
-                scalars[s]
+                scalars[n]
             );
             assert!(d.magnitude > 0 || !d.negative, "no negative zero");
             got += 1;
         }
         assert!(
-            slicer.cycles() < 10 * (scalars.len() * w) as u64 + 100,
+            slicer.cycles() < 10 * (twice.len() * w) as u64 + 100,
             "the slicer stopped"
         );
     }
@@ -69,15 +80,16 @@ fn every_window_width_random_and_edge_scalars() {
 #[test]
 fn one_group_per_clock() {
     let mut rng = rng("slicer throughput");
-    for c in [2, 8, 13, 16] {
+    for c in [2, 8, 9, 13, 14, 15, 16] {
         let scalars: Vec<_> = (0..100)
             .map(|_| random_below(&mut rng, &SCALAR_MODULUS))
             .collect();
         let cycles = run(&scalars, c, 0.0, 0.0, &mut rng);
-        // One idle clock before the first group, then ceil(W / LANES) per scalar, no bubble.
+        // Per MSM: one idle clock before the first group, then W div LANES per scalar, no
+        // bubble.
         assert_eq!(
             cycles,
-            (scalars.len() * num_windows(c).div_ceil(LANES)) as u64 + 1,
+            2 * ((scalars.len() * (num_windows(c) / LANES)) as u64 + 1),
             "c = {c}"
         );
     }
