@@ -1,6 +1,7 @@
 //! Bit-exact software model of the core's arithmetic and algorithm, independent of ark-ff, and a
 //! schedule model for planning the RTL. Tests compare every piece against arkworks.
 
+pub mod affine;
 pub mod ark;
 pub mod field;
 pub mod msm;
