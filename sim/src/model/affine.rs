@@ -41,6 +41,8 @@ use msm_spec::limbs::{sub, Limbs, P};
 use msm_spec::reduction::{check_segments, segment_len, segment_plan, window_segments, Group};
 use msm_spec::window::{buckets_per_window, signed_digits, windows, Window};
 
+use super::chains::{Chains, Step};
+
 /// Multiplications of one affine addition with a shared inversion.
 pub const MULS_ADD: u64 = 6;
 /// A doubling's numerator 3x^2 costs one squaring more.
@@ -587,105 +589,57 @@ fn reduce_lane(
     buckets: &[Log],
     r: &mut AffineReport,
 ) -> u64 {
-    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-    enum Op {
-        R { chain: usize, i: usize },
-        S { chain: usize, i: usize },
-    }
-    struct Chain {
+    /// A chain's values: where its buckets are, and R and S so far.
+    struct Values {
         /// Bucket index of k = 1 in `buckets`.
         base: usize,
         counted: bool,
         /// R after step i (index m + 1: before the first).
         r_val: Vec<Log>,
         s_val: Log,
-        r_done: Vec<u64>,
-        r_issued_to: usize,
-        s_done: u64,
-        s_next: usize,
     }
     let k = buckets_per_window(p.c);
     let m_full = segment_len(p.c, p.segments);
-    let mut chains = Vec::new();
+    let (mut values, mut lengths) = (Vec::new(), Vec::new());
     for (slot, &(win, counted)) in windows.iter().enumerate() {
         let m = m_full.min(win.buckets());
         for j in 0..window_segments(&win, m) {
-            chains.push(Chain {
+            values.push(Values {
                 base: slot * (k + 1) + j * m,
                 counted,
                 r_val: vec![Log::identity(); m + 2],
                 s_val: Log::identity(),
-                r_done: vec![0; m + 1],
-                r_issued_to: m + 1,
-                s_done: start,
-                s_next: m,
             });
+            lengths.push(m);
         }
     }
-    let mut heap: BinaryHeap<_> = chains
-        .iter()
-        .enumerate()
-        .map(|(chain, ch)| {
-            Reverse((
-                start,
-                Op::R {
-                    chain,
-                    i: ch.s_next,
-                },
-            ))
-        })
-        .collect();
-    // Successors of an op done at `done`, as in the projective model's scheduler.
-    let follow = |chains: &mut Vec<Chain>, heap: &mut BinaryHeap<_>, op: Op, done: u64| match op {
-        Op::R { chain, i } => {
-            let ch = &mut chains[chain];
-            ch.r_done[i] = done;
-            ch.r_issued_to = i;
-            if i > 1 {
-                heap.push(Reverse((done, Op::R { chain, i: i - 1 })));
-            }
-            if ch.s_next == i {
-                heap.push(Reverse((done.max(ch.s_done), Op::S { chain, i })));
-            }
-        }
-        Op::S { chain, i } => {
-            let ch = &mut chains[chain];
-            ch.s_done = done;
-            ch.s_next = i - 1;
-            if i > 1 && ch.r_issued_to < i {
-                let ready = done.max(ch.r_done[i - 1]);
-                heap.push(Reverse((ready, Op::S { chain, i: i - 1 })));
-            }
-        }
-    };
+    let mut chains = Chains::new(lengths, start);
     let mut exc = Exceptions::default();
     let (mut t, mut end) = (start, start);
-    let mut batch: Vec<Op> = Vec::with_capacity(p.batch);
-    while let Some(&Reverse((ready, _))) = heap.peek() {
+    let mut batch: Vec<Step> = Vec::with_capacity(p.batch);
+    while let Some(&Reverse((ready, _))) = chains.ready.peek() {
         if ready > t {
             t = ready;
         }
         batch.clear();
         let (mut muls, mut bucket_ops, mut free_ops) = (0u64, 0u64, 0u64);
-        while let Some(&Reverse((ready, op))) = heap.peek() {
+        while let Some(&Reverse((ready, op))) = chains.ready.peek() {
             if ready > t || batch.len() == p.batch {
                 break;
             }
-            heap.pop();
-            let ch = &mut chains[match op {
-                Op::R { chain, .. } | Op::S { chain, .. } => chain,
-            }];
+            chains.ready.pop();
+            let ch = &mut values[op.chain()];
             if ch.counted {
                 r.reduction_ops += 1;
             }
             let kind = match op {
-                Op::R { i, .. } => {
+                Step::R { i, .. } => {
                     bucket_ops += 1;
                     let (acc, b) = (ch.r_val[i + 1], buckets[ch.base + i]);
                     ch.r_val[i] = acc.add(&b);
                     classify(acc, b)
                 }
-                Op::S { i, .. } => {
+                Step::S { i, .. } => {
                     let (acc, x) = (ch.s_val, ch.r_val[i]);
                     ch.s_val = acc.add(&x);
                     classify(acc, x)
@@ -710,7 +664,7 @@ fn reduce_lane(
                         _ => exc.cancellations += 1,
                     }
                     free_ops += 1;
-                    follow(&mut chains, &mut heap, op, t);
+                    chains.done(op, t);
                 }
             }
         }
@@ -723,7 +677,7 @@ fn reduce_lane(
         let cost = p.batch_cost(batch.len(), muls, bucket_ops);
         let done = t + cost.latency;
         for &op in &batch {
-            follow(&mut chains, &mut heap, op, done);
+            chains.done(op, done);
         }
         end = end.max(done);
         r.reduction_additions += batch.len() as u64;

@@ -3,6 +3,7 @@
 
 pub mod affine;
 pub mod ark;
+pub mod chains;
 pub mod field;
 pub mod msm;
 pub mod point;

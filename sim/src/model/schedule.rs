@@ -15,7 +15,7 @@
 //!   [`super::msm`]) and are not counted.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -25,6 +25,7 @@ use msm_spec::limbs::{Limbs, SCALAR_MODULUS};
 use msm_spec::reduction::{check_segments, segment_len, window_segments};
 use msm_spec::window::{buckets_per_window, signed_digits, windows, Window};
 
+use super::chains::Chains;
 use super::field::random_below;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,72 +226,18 @@ fn accumulate_lane(
 /// A greedy list scheduler issues the earliest-ready add each cycle. Returns the cycle at which
 /// the last add is written back.
 fn reduce_lane(start: u64, p: &ScheduleParams, windows: &[Window]) -> u64 {
-    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-    enum Op {
-        /// R += B_i of chain `chain` (i counts down from m to 1).
-        R { chain: usize, i: usize },
-        /// S += R_i of chain `chain`.
-        S { chain: usize, i: usize },
-    }
-    struct Chain {
-        r_done: Vec<u64>,
-        r_issued_to: usize,
-        s_done: u64,
-        s_next: usize,
-    }
     let m_full = segment_len(p.c, p.segments);
-    let mut chains = Vec::new();
-    for win in windows {
+    let lengths = windows.iter().flat_map(|win| {
         let m = m_full.min(win.buckets());
-        for _ in 0..window_segments(win, m) {
-            chains.push(Chain {
-                r_done: vec![0; m + 1],
-                r_issued_to: m + 1,
-                s_done: start,
-                s_next: m,
-            });
-        }
-    }
-    let mut heap: BinaryHeap<_> = chains
-        .iter()
-        .enumerate()
-        .map(|(chain, ch)| {
-            Reverse((
-                start,
-                Op::R {
-                    chain,
-                    i: ch.s_next,
-                },
-            ))
-        })
-        .collect();
+        std::iter::repeat_n(m, window_segments(win, m))
+    });
+    let mut chains = Chains::new(lengths, start);
     let (mut t, mut end) = (start, start);
-    while let Some(Reverse((ready, op))) = heap.pop() {
+    while let Some(Reverse((ready, step))) = chains.ready.pop() {
         t = t.max(ready);
         let done = t + p.latency;
         end = end.max(done);
-        match op {
-            Op::R { chain, i } => {
-                let ch = &mut chains[chain];
-                ch.r_done[i] = done;
-                ch.r_issued_to = i;
-                if i > 1 {
-                    heap.push(Reverse((done, Op::R { chain, i: i - 1 })));
-                }
-                if ch.s_next == i {
-                    heap.push(Reverse((done.max(ch.s_done), Op::S { chain, i })));
-                }
-            }
-            Op::S { chain, i } => {
-                let ch = &mut chains[chain];
-                ch.s_done = done;
-                ch.s_next = i - 1;
-                if i > 1 && ch.r_issued_to < i {
-                    let ready = done.max(ch.r_done[i - 1]);
-                    heap.push(Reverse((ready, Op::S { chain, i: i - 1 })));
-                }
-            }
-        }
+        chains.done(step, done);
         t += 1;
     }
     end
