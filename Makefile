@@ -17,7 +17,7 @@ help:
 	@echo "make test-cpu   the host library with the CPU backend alone (no Verilator needed)"
 	@echo "make test-long  longer randomized runs (larger MSMs, the core's 2^14 efficiency), nova's and Sonobe's IVC on the simulated card (those two: about 16 and 34 min)"
 	@echo "make test-vfio  a Linux guest in QEMU (TCG, emulated IOMMU) drives the simulated card through kernel vfio-pci (card-server over vfio-user); first run sets up QEMU 11 in build/vfio"
-	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), model table, msm fold of nova (2^16..2^20) and Sonobe on cpu and the projected card"
+	@echo "make bench      Verilator speed, criterion CPU bench 2^10..2^16, CPU and card tables (card 2^16: ~10 min), the u55c card at 2^16..2^20 (fast simulation, ~5 min), model table, msm fold of nova (2^16..2^20) and Sonobe on cpu and the projected card"
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
@@ -112,6 +112,7 @@ bench: build
 	$(MSM) bench --backend cpu --log-size 10..16
 	$(MSM) bench --backend card --log-size 12,14,16 --repeats 1 --pair --plot build/bench-latency.svg
 	$(MSM) bench --backend card --log-size 14 --repeats 1 --ideal-dma
+	$(MSM) bench --backend cpu,card --config u55c --fast-sim --log-size 16,18,20 --repeats 1
 	$(MSM) model --log-size 16,20 --window 10..16 --lanes 1,2 --latency 200
 	$(MSM) fold --prover nova --backend cpu,card --log-constraints 16,18,20 --steps 3 --plot build/bench-fold-nova.svg
 	$(MSM) fold --prover sonobe --backend cpu,card --log-constraints 12,16 --steps 3 --plot build/bench-fold-sonobe.svg

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use msm_spec::card::Reg;
-use msm_verilator::{DmaRegion, Fault, HostBuffer, SimCard, Timing};
+use msm_verilator::{CardModel, DmaRegion, Fault, HostBuffer, SimCard, Timing};
 
 use crate::transport::{DmaBuffer, Transport, TransportError};
 
@@ -16,9 +16,17 @@ pub struct InProcess {
 }
 
 impl InProcess {
+    /// The test configuration's card.
     pub fn new(timing: Timing) -> InProcess {
         InProcess {
             card: SimCard::new(timing),
+        }
+    }
+
+    /// The card of another Verilated build (`CardModel::find`).
+    pub fn of(build: &'static CardModel, timing: Timing) -> InProcess {
+        InProcess {
+            card: SimCard::of(build, timing),
         }
     }
 

@@ -222,7 +222,7 @@ pub use simulated::*;
 #[cfg(feature = "sim")]
 mod simulated {
     use msm_driver::InProcess;
-    pub use msm_verilator::Timing;
+    pub use msm_verilator::{CardModel, Timing};
 
     use super::*;
 
@@ -234,7 +234,17 @@ mod simulated {
         window: Option<u32>,
         timing: Timing,
     ) -> Result<CardBackend<InProcess>, MsmError> {
-        let card = Card::open(InProcess::new(timing))?;
+        simulated_of(&msm_verilator::SIM_CARD, window, timing)
+    }
+
+    /// The card backend on a Verilated card build: `CardModel::find("u55c", true)` is the
+    /// large configuration with behavioural field units (fast, for measuring it at full size).
+    pub fn simulated_of(
+        build: &'static CardModel,
+        window: Option<u32>,
+        timing: Timing,
+    ) -> Result<CardBackend<InProcess>, MsmError> {
+        let card = Card::open(InProcess::of(build, timing))?;
         CardBackend::new(card, window)
     }
 }

@@ -28,7 +28,7 @@ pub use msm_sim::workload;
 
 pub use backend::{MsmBackend, MsmReport};
 #[cfg(feature = "sim")]
-pub use card::{simulated, Timing, SIM_SHAPE};
+pub use card::{simulated, simulated_of, CardModel, Timing, SIM_SHAPE};
 #[cfg(feature = "vfio")]
 pub use card::{vfio_pci, vfio_user};
 pub use card::{CardAt, CardBackend};

@@ -5,6 +5,7 @@ use rust_hdl::prelude::*;
 
 use crate::card::MsmCard;
 use crate::config::Config;
+use crate::field::behavioural;
 use crate::field::mul::{self, FqMul};
 use crate::msm::core::{self, MsmCore, Shaped};
 use crate::msm::slicer::Slicer;
@@ -156,9 +157,22 @@ macro_rules! with_add_sub {
     };
 }
 
-/// Every unit of `cfg`. `fq_lane`'s file holds the lane and the two unit modules it
-/// instantiates.
-pub fn units(cfg: &Config) -> Vec<Unit> {
+/// Calls `$m!(TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY)` with the core's and
+/// the card's type parameters for `$cfg` (rust-hdl widths are const generics; each use checks
+/// them against the ones the configuration derives).
+macro_rules! with_core_params {
+    ($cfg:expr, $m:ident) => {
+        match $cfg.name {
+            "sim" => $m!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
+            "u55c" => $m!(32, 4, 17, 530, 118, 81920, 224, 16, 784),
+            "ecp5" => $m!(16, 1, 14, 527, 162, 13312, 296, 16, 784),
+            other => panic!("no core instance for config {other}"),
+        }
+    };
+}
+
+/// The lane, multiplier and add/sub unit of `cfg` (structural).
+fn lane_parts(cfg: &Config) -> (Emitted, Emitted, Emitted) {
     let add_sub = with_add_sub!(cfg, T => emit::<T>("fq_add_sub"));
     let c = *cfg;
     let mul = match cfg.tag_bits {
@@ -171,25 +185,27 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         32 => emit_with("fq_lane", move || Box::new(FqLane::<32>::new(&c))),
         other => panic!("no lane instance for tag_bits = {other}"),
     };
+    (lane, mul, add_sub)
+}
+
+/// Every unit of `cfg`. `fq_lane`'s file holds the lane and the two unit modules it
+/// instantiates.
+pub fn units(cfg: &Config) -> Vec<Unit> {
+    let (lane, mul, add_sub) = lane_parts(cfg);
     let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
-    // The core's and the card's type parameters, checked against the configuration.
     macro_rules! core_and_card {
         ($($p:literal),*) => {
             (
                 core_verilog::<MsmCore<$($p),*>>(cfg),
-                card_verilog::<$($p),*>(cfg, lane::latency(cfg)),
+                card_verilog::<$($p),*>(cfg, "msm_card", lane::latency(cfg)),
             )
         };
     }
-    let (core, card) = match cfg.name {
-        "sim" => core_and_card!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
-        "u55c" => core_and_card!(32, 2, 18, 531, 118, 147456, 208, 16, 784),
-        "ecp5" => core_and_card!(16, 1, 14, 527, 162, 13312, 296, 16, 784),
-        other => panic!("no core instance for config {other}"),
-    };
+    let (core, card) = with_core_params!(cfg, core_and_card);
     let slicer = match cfg.lanes {
         1 => emit::<Slicer<1>>("msm_slicer"),
         2 => emit::<Slicer<2>>("msm_slicer"),
+        4 => emit::<Slicer<4>>("msm_slicer"),
         other => panic!("no slicer instance for {other} lanes"),
     };
     vec![
@@ -237,7 +253,7 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         },
         Unit {
             name: "msm_card",
-            verilog: card_modules(&(card.verilog + &lane_file)),
+            verilog: prefix_modules(&(card.verilog + &lane_file), "card_"),
             ports: card.ports,
             synth_by_default: false,
             latency: 0,
@@ -246,16 +262,51 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
     ]
 }
 
-/// The card's file with its own copies of the lane's modules, named `card_fq_*`: simulators
-/// that compile each unit's file on its own (Verilator's hierarchical blocks are libraries
-/// with one symbol set per module name) must not see two different `fq_lane` builds in one
-/// program.
-fn card_modules(verilog: &str) -> String {
-    ["fq_lane", "fq_mul", "fq_add_sub"]
-        .iter()
-        .fold(verilog.to_owned(), |v, m| {
-            v.replace(m, &format!("card_{m}"))
-        })
+/// The card of `cfg` with behavioural field units ([`behavioural`]: the same ports, latency,
+/// valid and tag as the structural units; everything else the generated RTL), for simulating
+/// a whole configuration fast. Unit `msm_card_<cfg>_fast`, with its own copies of the lane's
+/// modules under its name.
+pub fn fast_card(cfg: &Config) -> Unit {
+    let (lane, mul, add_sub) = lane_parts(cfg);
+    let leaves = behavioural::mul("fq_mul", &mul.ports, mul::latency(cfg))
+        + &behavioural::add_sub(
+            "fq_add_sub",
+            &add_sub.ports,
+            crate::field::add_sub::latency(cfg.carry_bits as usize),
+        );
+    let name: &'static str = Box::leak(format!("msm_card_{}_fast", cfg.name).into_boxed_str());
+    macro_rules! card {
+        ($($p:literal),*) => {
+            card_verilog::<$($p),*>(cfg, name, lane::latency(cfg))
+        };
+    }
+    let card = with_core_params!(cfg, card);
+    Unit {
+        name,
+        verilog: prefix_modules(
+            &(card.verilog + &lane.verilog + &leaves),
+            &format!("{name}_"),
+        ),
+        ports: card.ports,
+        synth_by_default: false,
+        latency: 0,
+        // Inlined whole: behavioural leaves are small, and a hierarchical block's every
+        // evaluation copies its wide ports.
+        instantiates: &[],
+    }
+}
+
+/// The modules a lane's file holds.
+const LANE_MODULES: [&str; 3] = ["fq_lane", "fq_mul", "fq_add_sub"];
+
+/// The card's file with its own copies of the lane's modules, named `<prefix>fq_*`:
+/// simulators that compile each unit's file on its own (Verilator's hierarchical blocks are
+/// libraries with one symbol set per module name) must not see two different `fq_lane` builds
+/// in one program.
+fn prefix_modules(verilog: &str, prefix: &str) -> String {
+    LANE_MODULES.iter().fold(verilog.to_owned(), |v, m| {
+        v.replace(m, &format!("{prefix}{m}"))
+    })
 }
 
 /// The core's Verilog, once its type parameters are checked against the ones `cfg` derives.
@@ -283,10 +334,11 @@ fn card_verilog<
     const ENTRY: usize,
 >(
     cfg: &Config,
+    name: &str,
     latency: usize,
 ) -> Emitted {
     let c = *cfg;
-    emit_with("msm_card", move || {
+    emit_with(name, move || {
         Box::new(MsmCard::<
             TAG,
             LANES,

@@ -77,3 +77,33 @@ fn the_deepest_stand_in_core_has_the_lanes_latency() {
         msm_hw::point::lane::latency(&msm_hw::config::SIM)
     );
 }
+
+#[test]
+fn every_config_has_a_fast_card_with_the_structural_ports_and_latencies() {
+    for cfg in ALL {
+        let fast = msm_hw::verilog::fast_card(&cfg);
+        let units = units(&cfg);
+        let card = units.iter().find(|u| u.name == "msm_card").unwrap();
+        assert_eq!(fast.name, format!("msm_card_{}_fast", cfg.name));
+        assert_eq!(fast.ports, card.ports, "{}", cfg.name);
+        assert!(fast.verilog.contains(&format!("module {}(", fast.name)));
+        // Its own copies of the lane's modules, the field units behavioural: a ring as long as
+        // the structural unit's latency.
+        for (unit, latency) in [
+            ("fq_lane", units[2].latency),
+            ("fq_mul", units[1].latency),
+            ("fq_add_sub", units[0].latency),
+        ] {
+            let module = format!("module {}_{unit}(", fast.name);
+            assert_eq!(fast.verilog.matches(&module).count(), 1, "{module}");
+            if unit != "fq_lane" {
+                let ring = format!("reg [255:0] r [0:{}];", latency - 1);
+                let body = &fast.verilog[fast.verilog.find(&module).unwrap()..];
+                let body = &body[..body.find("endmodule").unwrap()];
+                assert!(body.contains(&ring), "{}: {unit} ring", cfg.name);
+            }
+        }
+        assert!(!fast.verilog.contains("module fq_"), "{}", cfg.name);
+        assert_eq!(fast.instantiates, [] as [&str; 0]);
+    }
+}

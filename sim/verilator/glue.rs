@@ -129,6 +129,23 @@ fn copies(fields: &[Field], to_model: bool) -> String {
     s
 }
 
+/// Do two port lists give the same `Inputs` and `Outputs` (field names, element types and
+/// array lengths), so that one Rust type serves both units?
+pub fn same_layout(a: &[Port], b: &[Port]) -> bool {
+    let key = |ports: &[Port], dir| -> Vec<(String, &'static str, String, usize)> {
+        fields(ports, dir)
+            .iter()
+            .map(|f| {
+                let (c, r) = f.element();
+                (f.name.clone(), c, r, f.ports.len())
+            })
+            .collect()
+    };
+    [Dir::In, Dir::Out]
+        .into_iter()
+        .all(|d| key(a, d) == key(b, d))
+}
+
 /// The C++ shim of the Verilated model `V<name>` with the ports `ports`.
 pub fn shim(name: &str, ports: &[Port]) -> String {
     let (ins, outs) = (fields(ports, Dir::In), fields(ports, Dir::Out));

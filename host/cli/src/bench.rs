@@ -9,7 +9,7 @@ use msm_host::workload::random_inputs;
 use msm_host::{CardAt, CardBackend, CpuBackend, MsmBackend, MsmReport};
 use serde_json::json;
 
-use crate::open_card::{on_card, Boxed, CardPlace, OnCard};
+use crate::open_card::{on_card, Boxed, CardPlace, OnCard, SimBuild};
 use crate::List;
 
 #[derive(ClapArgs)]
@@ -44,6 +44,14 @@ pub struct Args {
     /// Simulated card: no modelled transfer time (a beat per clock, no latency).
     #[arg(long, conflicts_with = "dma_bytes_per_cycle")]
     ideal_dma: bool,
+    /// Simulated card: the configuration whose card runs (sim; u55c with --fast-sim).
+    #[arg(long, default_value = "sim")]
+    config: String,
+    /// Simulated card: its field units as behavioural leaves of the same ports and latency
+    /// (everything else the generated RTL): cycle-exact and many times faster, for measuring a
+    /// whole configuration at full size.
+    #[arg(long)]
+    fast_sim: bool,
     /// Card: also run each size's MSM twice, queued back to back (a folding step's W and T),
     /// and report the card clocks of the pair against the two run one after the other.
     #[arg(long)]
@@ -63,6 +71,10 @@ impl Args {
             window: self.window,
             ideal_dma: self.ideal_dma,
             dma_bytes_per_cycle: self.dma_bytes_per_cycle,
+            sim: SimBuild {
+                config: &self.config,
+                fast: self.fast_sim,
+            },
         }
     }
 }
@@ -76,11 +88,16 @@ fn make_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
     }
 }
 
-/// The model following the simulated card's reduction plan.
+/// The model following the reduction plan of `--config`'s card.
 #[cfg(feature = "sim")]
 fn model_backend(a: &Args) -> Result<Box<dyn MsmBackend>, String> {
-    let m =
-        msm_host::ModelBackend::new(a.window, msm_host::SIM_SHAPE).map_err(|e| e.to_string())?;
+    let cfg = msm_spec::config::by_name(&a.config)
+        .ok_or_else(|| format!("unknown config {:?} (sim, u55c, ecp5)", a.config))?;
+    let shape = msm_host::CardShape {
+        lanes: cfg.lanes,
+        latency: msm_hw::point::lane::latency(&cfg),
+    };
+    let m = msm_host::ModelBackend::new(a.window, shape).map_err(|e| e.to_string())?;
     Ok(Box::new(m))
 }
 

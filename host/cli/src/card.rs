@@ -72,6 +72,7 @@ pub fn run(c: &Command) -> Result<(), String> {
                 window: None,
                 ideal_dma: false,
                 dma_bytes_per_cycle: None,
+                sim: Default::default(),
             };
             let seed = seed.unwrap_or_else(msm_sim::seed::fresh);
             on_card(

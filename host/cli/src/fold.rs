@@ -421,6 +421,7 @@ fn card_backend(
             window: None,
             ideal_dma: false,
             dma_bytes_per_cycle: None,
+            sim: Default::default(),
         };
         let card = crate::open_card::on_card(&place, crate::open_card::Boxed)
             .map_err(MsmError::CardOpen)?;

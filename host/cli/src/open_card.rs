@@ -13,6 +13,27 @@ pub struct CardPlace<'a> {
     pub ideal_dma: bool,
     #[cfg_attr(not(feature = "sim"), allow(dead_code))]
     pub dma_bytes_per_cycle: Option<f64>,
+    /// The simulated card's configuration (`sim`, `u55c`) and whether its field units are the
+    /// behavioural leaves (`--fast-sim`).
+    #[cfg_attr(not(feature = "sim"), allow(dead_code))]
+    pub sim: SimBuild<'a>,
+}
+
+/// Which Verilated card build `--card sim` runs.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "sim"), allow(dead_code))]
+pub struct SimBuild<'a> {
+    pub config: &'a str,
+    pub fast: bool,
+}
+
+impl Default for SimBuild<'_> {
+    fn default() -> Self {
+        SimBuild {
+            config: "sim",
+            fast: false,
+        }
+    }
 }
 
 /// Work to do on whichever card it is.
@@ -31,10 +52,23 @@ impl OnCard for Boxed {
     }
 }
 
-/// The simulated card's harness timing asked for.
+/// The Verilated card build asked for.
 #[cfg(feature = "sim")]
-fn timing(p: &CardPlace) -> msm_host::Timing {
-    let mut t = msm_host::Timing::default();
+fn sim_build(p: &CardPlace) -> Result<&'static msm_host::CardModel, String> {
+    let SimBuild { config, fast } = p.sim;
+    msm_host::CardModel::find(config, fast).ok_or_else(|| {
+        format!(
+            "no simulated card of config {config:?}{}: this build has {}",
+            if fast { " with --fast-sim" } else { "" },
+            msm_host::CardModel::names().join(", ")
+        )
+    })
+}
+
+/// The simulated card's harness timing asked for, at the card's clock.
+#[cfg(feature = "sim")]
+fn timing(p: &CardPlace, build: &msm_host::CardModel) -> msm_host::Timing {
+    let mut t = msm_host::Timing::pcie(build.config.clock_mhz);
     if p.ideal_dma {
         t = msm_host::Timing::ideal();
     }
@@ -48,7 +82,11 @@ pub fn on_card<W: OnCard>(p: &CardPlace, work: W) -> Result<W::Out, String> {
     let e = |e: MsmError| e.to_string();
     match p.at {
         #[cfg(feature = "sim")]
-        CardAt::Sim => work.run(msm_host::simulated(p.window, timing(p)).map_err(e)?),
+        CardAt::Sim => {
+            let build = sim_build(p)?;
+            let card = msm_host::simulated_of(build, p.window, timing(p, build)).map_err(e)?;
+            work.run(card)
+        }
         #[cfg(feature = "vfio")]
         CardAt::Vfio(bdf) => work.run(msm_host::vfio_pci(bdf, p.window).map_err(e)?),
         #[cfg(feature = "vfio")]

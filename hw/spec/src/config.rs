@@ -96,7 +96,7 @@ pub const SIM: Config = Config {
 pub const U55C: Config = Config {
     name: "u55c",
     c_max: 15,
-    lanes: 2,
+    lanes: 4,
     tile: DSP48E2,
     carry_bits: 64,
     karatsuba_levels: 4,

@@ -1,6 +1,7 @@
 //! BN254 Fq units: pipelined, one operation per clock, with a valid bit and an opaque tag.
 
 pub mod add_sub;
+pub mod behavioural;
 pub mod dataflow;
 pub mod karatsuba;
 pub mod mul;

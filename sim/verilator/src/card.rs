@@ -16,7 +16,10 @@ use std::rc::{Rc, Weak};
 
 use msm_spec::card::{Reg, BEAT_BYTES};
 
-use crate::ffi::{msm_card, Model};
+use msm_spec::config::Config;
+use msm_spec::reduction::CardShape;
+
+use crate::ffi::{msm_card, Model, Unit};
 
 /// One beat of data.
 type Beat = [u8; BEAT_BYTES];
@@ -431,6 +434,45 @@ enum Bar {
     Write(Reg, u32),
 }
 
+/// A Verilated build of the whole card.
+pub struct CardModel {
+    pub(crate) unit: &'static Unit<msm_card::Inputs, msm_card::Outputs>,
+    /// The configuration it was generated from.
+    pub config: Config,
+    /// Behavioural field units (`msm_hw::verilog::fast_card`) instead of the structural ones.
+    pub fast: bool,
+    /// Lanes and lane latency.
+    pub shape: CardShape,
+}
+
+/// The test configuration's card, structural: what `make test` checks.
+pub static SIM_CARD: CardModel = CardModel {
+    unit: &msm_card::UNIT,
+    config: msm_spec::config::SIM,
+    fast: false,
+    shape: crate::SHAPE,
+};
+
+impl CardModel {
+    /// The build of configuration `config`, structural or `fast`, if this crate has it.
+    pub fn find(config: &str, fast: bool) -> Option<&'static CardModel> {
+        std::iter::once(&SIM_CARD)
+            .chain(crate::ffi::FAST_CARDS.iter())
+            .find(|c| c.config.name == config && c.fast == fast)
+    }
+
+    /// Every build this crate has, as `config` or `config (fast)`.
+    pub fn names() -> Vec<String> {
+        std::iter::once(&SIM_CARD)
+            .chain(crate::ffi::FAST_CARDS.iter())
+            .map(|c| {
+                let fast = if c.fast { " (fast)" } else { "" };
+                format!("{}{fast}", c.config.name)
+            })
+            .collect()
+    }
+}
+
 /// The simulated card.
 pub struct SimCard {
     model: Model<msm_card::Inputs, msm_card::Outputs>,
@@ -449,10 +491,15 @@ const FIRST_IOVA: u64 = 0x1_0000_0000;
 const PAGE: u64 = 4096;
 
 impl SimCard {
+    /// The test configuration's card ([`SIM_CARD`]).
     pub fn new(timing: Timing) -> SimCard {
-        let capacity = (1u64 << msm_spec::config::SIM.bases_log2) * BEAT_BYTES as u64;
+        SimCard::of(&SIM_CARD, timing)
+    }
+
+    pub fn of(build: &'static CardModel, timing: Timing) -> SimCard {
+        let capacity = (1u64 << build.config.bases_log2) * BEAT_BYTES as u64;
         SimCard {
-            model: Model::new(&msm_card::UNIT),
+            model: Model::new(build.unit),
             host: HostMemory::default(),
             memory: CardMemory {
                 bytes: Vec::new(),

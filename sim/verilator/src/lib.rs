@@ -12,7 +12,9 @@ pub mod lane;
 pub mod msm_core;
 pub mod slicer;
 
-pub use card::{Channel, DmaRegion, Fault, FaultKind, HostBuffer, SimCard, Timing};
+pub use card::{
+    CardModel, Channel, DmaRegion, Fault, FaultKind, HostBuffer, SimCard, Timing, SIM_CARD,
+};
 pub use field_unit::{FieldOp, FieldUnit};
 pub use lane::{coords, projective, Coords, Lane, LaneOp};
 pub use msm_core::{Accumulation, CoreModel, CoreMsm, MsmCore, Timeout, SIM_CORE, STAND_IN_CORES};
