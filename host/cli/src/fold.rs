@@ -36,9 +36,15 @@ pub struct Args {
     /// (the Verilated card takes minutes per 10^4-point MSM); the output says which ran.
     #[arg(long, default_value_t = 1 << 14)]
     sim_max_points: usize,
-    /// The configuration the schedule model stands for (u55c, sim).
+    /// The configuration the schedule model stands for (u55c, sim), and with `--fast-sim` the
+    /// simulated card's.
     #[arg(long, default_value = "u55c")]
     config: String,
+    /// Simulated card: `--config`'s whole card with behavioural field units (cycle-exact, many
+    /// times faster: hw/README.md), so that larger keys run on the RTL; raise
+    /// `--sim-max-points` to use it.
+    #[arg(long)]
+    fast_sim: bool,
     /// Clock of the card's projected times (a projection: cycles / clock).
     #[arg(long, default_value_t = 250.0)]
     clock_mhz: f64,
@@ -296,6 +302,10 @@ pub fn run(a: &Args) -> Result<(), String> {
             let used = *used.lock().unwrap();
             let from = match (name.as_str(), used) {
                 ("card", Some(Cycles::Card)) => match &a.card {
+                    CardAt::Sim if a.fast_sim => format!(
+                        "the simulated card ({} config RTL, behavioural field units)",
+                        a.config
+                    ),
                     CardAt::Sim => "the simulated card (sim config RTL)".to_string(),
                     other => format!("the card at {other:?}"),
                 },
@@ -415,13 +425,21 @@ fn card_backend(
     };
     let model = model_card?;
     let used = Arc::clone(used);
+    let sim = if a.fast_sim {
+        (a.config.clone(), true)
+    } else {
+        ("sim".to_string(), false)
+    };
     SharedBackend::spawn(move || {
         let place = crate::open_card::CardPlace {
             at: &at,
             window: None,
             ideal_dma: false,
             dma_bytes_per_cycle: None,
-            sim: Default::default(),
+            sim: crate::open_card::SimBuild {
+                config: &sim.0,
+                fast: sim.1,
+            },
         };
         let card = crate::open_card::on_card(&place, crate::open_card::Boxed)
             .map_err(MsmError::CardOpen)?;

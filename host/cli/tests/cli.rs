@@ -245,3 +245,56 @@ fn fold_json_on_each_prover() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `--config u55c --fast-sim`: the 4-lane card runs (its lanes in the JSON, the CPU and the
+/// model of that card agreeing);
+/// a build that does not exist is a clear error.
+#[cfg(feature = "sim")]
+#[test]
+fn bench_on_the_u55c_fast_card() {
+    let seed = msm_sim::seed::seed("cli bench u55c fast").to_string();
+    let args = |config: &'static str| {
+        [
+            "bench",
+            "--backend",
+            "cpu,card,model",
+            "--log-size",
+            "9",
+            "--json",
+            "--repeats",
+            "1",
+            "--config",
+            config,
+            "--fast-sim",
+            "--seed",
+        ]
+    };
+    let mut a = args("u55c").to_vec();
+    a.push(&seed);
+    let out = msm(&a);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let lanes = msm_spec::config::U55C.lanes;
+    assert_eq!(
+        (&lines[1]["backend"], &lines[1]["lanes"]),
+        (&"card".into(), &lanes.into())
+    );
+    let mut a = args("ecp5").to_vec();
+    a.push(&seed);
+    let out = msm(&a);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no simulated card of config \"ecp5\" with --fast-sim"),
+        "{err}"
+    );
+}
