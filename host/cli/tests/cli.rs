@@ -41,16 +41,7 @@ fn bench_json_lines() {
         "--seed",
         &seed,
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect();
+    let lines = json_lines(out);
     assert_eq!(lines.len(), 6);
     for l in &lines {
         for f in FIELDS {
@@ -272,16 +263,7 @@ fn bench_on_the_u55c_fast_card() {
     let mut a = args("u55c").to_vec();
     a.push(&seed);
     let out = msm(&a);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect();
+    let lines = json_lines(out);
     assert_eq!(lines.len(), 3);
     let lanes = msm_spec::config::U55C.lanes;
     assert_eq!(
