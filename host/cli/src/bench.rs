@@ -91,12 +91,7 @@ fn make_backend(name: &str, a: &Args) -> Result<Box<dyn MsmBackend>, String> {
 /// The model following the reduction plan of `--config`'s card.
 #[cfg(feature = "sim")]
 fn model_backend(a: &Args) -> Result<Box<dyn MsmBackend>, String> {
-    let cfg = msm_spec::config::by_name(&a.config)
-        .ok_or_else(|| format!("unknown config {:?} (sim, u55c, ecp5)", a.config))?;
-    let shape = msm_host::CardShape {
-        lanes: cfg.lanes,
-        latency: msm_hw::point::lane::latency(&cfg),
-    };
+    let (_, shape) = crate::open_card::config_shape(&a.config)?;
     let m = msm_host::ModelBackend::new(a.window, shape).map_err(|e| e.to_string())?;
     Ok(Box::new(m))
 }

@@ -119,14 +119,10 @@ impl CardOrModel {
 /// The schedule model of the configuration named, with its lanes, lane latency and c_max.
 #[cfg(feature = "sim")]
 fn schedule_card(config: &str) -> Result<msm_host::ScheduleCard, String> {
-    let cfg = msm_spec::config::by_name(config)
-        .ok_or_else(|| format!("unknown config {config:?} (u55c, sim, ecp5)"))?;
+    let (cfg, shape) = crate::open_card::config_shape(config)?;
     let t = msm_host::Timing::pcie(cfg.clock_mhz);
     Ok(msm_host::ScheduleCard {
-        shape: msm_host::CardShape {
-            lanes: cfg.lanes,
-            latency: msm_hw::point::lane::latency(&cfg),
-        },
+        shape,
         c_max: cfg.c_max,
         dma_bytes_per_clock: t.host_bytes_per_cycle.unwrap_or(f64::INFINITY),
         dma_latency: t.host_latency,

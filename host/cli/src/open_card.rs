@@ -52,6 +52,18 @@ impl OnCard for Boxed {
     }
 }
 
+/// The configuration called `name` and its card's shape (lanes, lane latency computed from it).
+#[cfg(feature = "sim")]
+pub fn config_shape(name: &str) -> Result<(msm_spec::config::Config, msm_host::CardShape), String> {
+    let cfg = msm_spec::config::by_name(name)
+        .ok_or_else(|| format!("unknown config {name:?} (u55c, sim, ecp5)"))?;
+    let shape = msm_host::CardShape {
+        lanes: cfg.lanes,
+        latency: msm_hw::point::lane::latency(&cfg),
+    };
+    Ok((cfg, shape))
+}
+
 /// The Verilated card build asked for.
 #[cfg(feature = "sim")]
 fn sim_build(p: &CardPlace) -> Result<&'static msm_host::CardModel, String> {

@@ -454,17 +454,19 @@ pub static SIM_CARD: CardModel = CardModel {
 };
 
 impl CardModel {
+    /// Every build this crate has.
+    fn all() -> impl Iterator<Item = &'static CardModel> {
+        std::iter::once(&SIM_CARD).chain(crate::ffi::FAST_CARDS.iter())
+    }
+
     /// The build of configuration `config`, structural or `fast`, if this crate has it.
     pub fn find(config: &str, fast: bool) -> Option<&'static CardModel> {
-        std::iter::once(&SIM_CARD)
-            .chain(crate::ffi::FAST_CARDS.iter())
-            .find(|c| c.config.name == config && c.fast == fast)
+        CardModel::all().find(|c| c.config.name == config && c.fast == fast)
     }
 
     /// Every build this crate has, as `config` or `config (fast)`.
     pub fn names() -> Vec<String> {
-        std::iter::once(&SIM_CARD)
-            .chain(crate::ffi::FAST_CARDS.iter())
+        CardModel::all()
             .map(|c| {
                 let fast = if c.fast { " (fast)" } else { "" };
                 format!("{}{fast}", c.config.name)
