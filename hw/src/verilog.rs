@@ -296,6 +296,24 @@ pub fn fast_card(cfg: &Config) -> Unit {
     }
 }
 
+/// The multiplier of `cfg` alone, as unit `fq_mul_<config>`: for a simulation of a
+/// configuration's own multiplier beside the test configuration's units (its Xilinx primitives
+/// under `ifdef SYNTHESIS` included, with models of them).
+pub fn mul_unit(cfg: &Config) -> Unit {
+    let name: &'static str = Box::leak(format!("fq_mul_{}", cfg.name).into_boxed_str());
+    let (_, mul, _) = lane_parts(cfg);
+    Unit {
+        name,
+        verilog: mul
+            .verilog
+            .replace("module fq_mul(", &format!("module {name}(")),
+        ports: mul.ports,
+        synth_by_default: false,
+        latency: mul::latency(cfg),
+        instantiates: &[],
+    }
+}
+
 /// The modules a lane's file holds.
 const LANE_MODULES: [&str; 3] = ["fq_lane", "fq_mul", "fq_add_sub"];
 

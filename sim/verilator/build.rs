@@ -49,9 +49,22 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
+/// The configurations whose own multiplier is built alone, as synthesis sees it: `SYNTHESIS`
+/// defined, so its Xilinx primitives (ternary adders) run on the models in
+/// csrc/xilinx_cells.v.
+const PRIMITIVE_MULS: [msm_spec::config::Config; 1] = [msm_spec::config::U55C];
+
 /// Verilates `top` with the units it instantiates as hierarchical blocks, and builds the
-/// objects (`--build`) with the C++ optimisation `opt`; returns its directory.
-fn verilate(top: &Unit, opt: &str, out: &Path, manifest: &Path, jobs: &str) -> PathBuf {
+/// objects (`--build`) with the C++ optimisation `opt`; `extra`: more Verilator arguments
+/// (`--trace`, for one). Returns its directory.
+fn verilate(
+    top: &Unit,
+    opt: &str,
+    out: &Path,
+    manifest: &Path,
+    jobs: &str,
+    extra: &[String],
+) -> PathBuf {
     // Start clean: a rerun may name its files otherwise.
     let dir = out.join(top.name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -66,15 +79,7 @@ fn verilate(top: &Unit, opt: &str, out: &Path, manifest: &Path, jobs: &str) -> P
         .collect();
     std::fs::write(&config, format!("`verilator_config\n{blocks}")).unwrap();
     let status = Command::new("verilator")
-        .args([
-            "--cc",
-            "-O3",
-            "--trace",
-            "--hierarchical",
-            "--build",
-            "-j",
-            jobs,
-        ])
+        .args(["--cc", "-O3", "--hierarchical", "--build", "-j", jobs])
         .args(["--MAKEFLAGS", opt])
         .args(["--top-module", top.name, "--prefix"])
         .arg(format!("V{}", top.name))
@@ -82,6 +87,7 @@ fn verilate(top: &Unit, opt: &str, out: &Path, manifest: &Path, jobs: &str) -> P
         .arg(&dir)
         .arg(manifest.join("../../hw/lint/waivers.vlt"))
         .arg(&config)
+        .args(extra)
         .arg(&src)
         .status()
         .expect("run verilator");
@@ -109,10 +115,11 @@ fn main() {
         .filter(|u| !units.iter().any(|t| t.instantiates.contains(&u.name)))
         .collect();
     let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
+    let trace = ["--trace".to_owned()];
     const OPT: &str = "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2";
     let mut dirs = Vec::new();
     for top in &tops {
-        dirs.push(verilate(top, OPT, &out, &manifest, &jobs));
+        dirs.push(verilate(top, OPT, &out, &manifest, &jobs, &trace));
     }
     // The whole card of each fast-simulated configuration, its field units behavioural.
     let fast_cards: Vec<(msm_spec::config::Config, Unit)> = FAST_CONFIGS
@@ -126,13 +133,25 @@ fn main() {
             "{}: its ports must lay out as msm_card's (one SimCard drives both)",
             card.name
         );
-        dirs.push(verilate(card, OPT, &out, &manifest, &jobs));
+        dirs.push(verilate(card, OPT, &out, &manifest, &jobs, &trace));
+    }
+    let primitive_muls: Vec<Unit> = PRIMITIVE_MULS
+        .iter()
+        .map(msm_hw::verilog::mul_unit)
+        .collect();
+    let cells = manifest.join("csrc/xilinx_cells.v");
+    for unit in &primitive_muls {
+        // Untraced, and C++ at -O1: a model of 15k LUT6_2 instances took 9.5 min to build
+        // traced at -O2, 2.2 min so.
+        let extra = ["+define+SYNTHESIS".to_owned(), cells.display().to_string()];
+        let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
+        dirs.push(verilate(unit, opt, &out, &manifest, &jobs, &extra));
     }
     // The core around stand-in lanes: small models that run short tests, compiled quickly.
     let stand_ins = msm_hw::verilog::stand_in_cores();
     for core in &stand_ins {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
-        dirs.push(verilate(&core.unit, opt, &out, &manifest, &jobs));
+        dirs.push(verilate(&core.unit, opt, &out, &manifest, &jobs, &trace));
     }
     let mut build = cc::Build::new();
     build
@@ -195,7 +214,8 @@ fn main() {
     // A unit's shim into the library, its Rust side into `rust`.
     let mut add_glue = |unit: &Unit, same_as: Option<&str>| {
         let shim = shims.join(format!("{}.cpp", unit.name));
-        std::fs::write(&shim, glue::shim(unit.name, &unit.ports)).unwrap();
+        let traced = !primitive_muls.iter().any(|m| m.name == unit.name);
+        std::fs::write(&shim, glue::shim(unit.name, &unit.ports, traced)).unwrap();
         build.file(shim);
         rust += &glue::rust(unit.name, &unit.ports, same_as);
     };
@@ -203,6 +223,15 @@ fn main() {
         add_glue(unit, None);
         consts += &format!(
             "/// Latency of `{0}` in the test configuration, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n",
+            unit.name,
+            unit.name.to_uppercase(),
+            unit.latency
+        );
+    }
+    for unit in &primitive_muls {
+        add_glue(unit, None);
+        consts += &format!(
+            "/// Latency of `{0}`, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n",
             unit.name,
             unit.name.to_uppercase(),
             unit.latency

@@ -90,7 +90,10 @@ fn xilinx_lutmem_sites(cell: &str) -> u64 {
 /// UltraScale+ figures from `synth_xilinx -family xcup` cells.
 pub fn xilinx(cells: &Cells) -> Resources {
     let starts = |prefix| count(cells, |k| k.starts_with(prefix));
-    let is_lut = |k: &str| k.len() == 4 && k.starts_with("LUT") && k.as_bytes()[3].is_ascii_digit();
+    // LUT1..LUT6, and LUT6_2 (one site, both outputs: the ternary adders' bits).
+    let is_lut = |k: &str| {
+        k.starts_with("LUT") && (k.len() == 4 && k.as_bytes()[3].is_ascii_digit() || k == "LUT6_2")
+    };
     let lutmem: u64 = cells.iter().map(|(k, n)| xilinx_lutmem_sites(k) * n).sum();
     let (ramb36, ramb18, uram) = (starts("RAMB36"), starts("RAMB18"), starts("URAM"));
     let half = if ramb18 % 2 == 1 { ".5" } else { "" };
@@ -106,6 +109,7 @@ pub fn xilinx(cells: &Cells) -> Resources {
             (starts("LD"), "latches"),
             (carry("CARRY4"), "CARRY4"),
             (carry("CARRY8"), "CARRY8"),
+            (carry("LUT6_2"), "LUT6_2 (ternary adders)"),
             (starts("MUXF"), "MUXF"),
         ],
     );
@@ -245,6 +249,7 @@ Found and reported 0 problems.
         2   FDSE
       261   LUT2
        84   LUT6
+       10   LUT6_2
       721   SRL16E
         3   RAMB18E2
         1   RAMB36E2
@@ -263,9 +268,16 @@ End of script. Logfile hash: 226da7eee1
         assert!(!cells.contains_key("wires"));
         assert!(!cells.contains_key("port"));
         let r = xilinx(&cells);
-        assert_eq!((r.lut, r.ff, r.dsp), (261 + 84 + 721, 666, 4));
+        assert_eq!((r.lut, r.ff, r.dsp), (261 + 84 + 10 + 721, 666, 4));
         assert_eq!(r.bram, "2.5 + 2 URAM");
-        assert_eq!(r.notes, ["721 LUT as SRL/RAM", "155 CARRY4"]);
+        assert_eq!(
+            r.notes,
+            [
+                "721 LUT as SRL/RAM",
+                "155 CARRY4",
+                "10 LUT6_2 (ternary adders)"
+            ]
+        );
     }
 
     #[test]

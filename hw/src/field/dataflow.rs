@@ -27,13 +27,13 @@ use crate::pipeline::DelayLines;
 /// A node of a program (its index).
 pub type Id = usize;
 
-/// A summand: `(v << shift)`, or with `inv = Some(w)` its ones' complement within w bits,
-/// `(2^w - 1) - (v << shift)` (which must not be negative).
+/// A summand: `(v << shift)`, or with `inv` v's ones' complement within v's own width,
+/// `((2^width(v) - 1) - v) << shift`: a subtrahend occupies only its own bits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
     pub v: Id,
     pub shift: u32,
-    pub inv: Option<u32>,
+    pub inv: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +122,9 @@ pub struct Counts {
     /// per operand reduced).
     pub sums: usize,
     pub adder_bits: usize,
+    /// LUTs of the sums on Xilinx ternary adders ([`AdderPlan::luts`]; shift-and-add products
+    /// as in `adder_bits`).
+    pub adder_luts: usize,
     /// Register stages' bits (nodes only).
     pub register_bits: usize,
     /// Delay lines: bits that wait, and their bit-cycles (a shift-register LUT holds 16 or 32
@@ -179,14 +182,11 @@ impl Program {
             Node::Sum(ts) => {
                 let mut acc = BigUint::zero();
                 for t in ts {
-                    let x = val(t.v) << t.shift;
-                    acc += match t.inv {
-                        Some(iw) => {
-                            assert!(x.bits() <= iw as u64, "term wider than its complement");
-                            mask(iw) - x
-                        }
-                        None => x,
+                    let x = match t.inv {
+                        true => mask(self.width(t.v)) - val(t.v),
+                        false => val(t.v).clone(),
                     };
+                    acc += x << t.shift;
                 }
                 acc
             }
@@ -201,6 +201,21 @@ impl Program {
             }
         };
         v & mask(w)
+    }
+
+    /// How a sum node's terms are added on ternary adders.
+    pub fn adder_plan(&self, ts: &[Term], w: u32) -> AdderPlan {
+        let ranges: Vec<(u32, u32)> = ts.iter().map(|t| self.term_bits(t, w)).collect();
+        AdderPlan::new(&ranges, w)
+    }
+
+    /// The bits [lo, hi) of a node of width `w` that a summand can make nonzero.
+    pub fn term_bits(&self, t: &Term, w: u32) -> (u32, u32) {
+        let (lo, hi) = match &self.nodes[t.v].0 {
+            Node::Const(c) if !t.inv => (c.trailing_zeros().unwrap_or(0) as u32, bits_of(c).max(1)),
+            _ => (0, self.width(t.v)),
+        };
+        ((lo + t.shift).min(w), (hi + t.shift).min(w))
     }
 
     /// ASAP: a registered node is ready one cycle after its last operand, wiring when its last
@@ -238,11 +253,14 @@ impl Program {
                 Node::Mul { lut: false, .. } => c.dsp += 1,
                 Node::Mul { lut: true, b, .. } => {
                     c.lut_muls += 1;
-                    c.adder_bits += *w as usize * (self.width(*b) as usize).saturating_sub(1);
+                    let bits = *w as usize * (self.width(*b) as usize).saturating_sub(1);
+                    c.adder_bits += bits;
+                    c.adder_luts += bits;
                 }
                 Node::Sum(ts) => {
                     c.sums += 1;
                     c.adder_bits += *w as usize * ts.len().saturating_sub(1);
+                    c.adder_luts += self.adder_plan(ts, *w).luts();
                 }
                 _ => {}
             }
@@ -256,7 +274,13 @@ impl Program {
     /// The Verilog body of a module with inputs `inputs[k]` (named), clocked by `clock`, whose
     /// result `output` (a reg of the output's width) is the program's output, and whose
     /// `valid_out`/`tag_out` are `valid_in`/`tag_in` delayed by the latency.
-    pub fn verilog(&self, inputs: &[&str], output: &str, tag_bits: usize) -> String {
+    pub fn verilog(
+        &self,
+        inputs: &[&str],
+        output: &str,
+        tag_bits: usize,
+        adders: Adders,
+    ) -> String {
         let s = self.schedule();
         let mut lines = DelayLines::default();
         let mut decls = String::new();
@@ -284,20 +308,28 @@ impl Program {
                     let mut parts = Vec::new();
                     for (k, t) in ts.iter().enumerate() {
                         let src = tap(t.v);
-                        let tw = t.inv.unwrap_or(w).max(self.width(t.v) + t.shift);
+                        let tw = w.max(self.width(t.v) + t.shift);
                         let term = format!("n{i}_t{k}");
-                        let shifted = match t.shift {
+                        // A concatenation is self-determined: ~ stays within v's width.
+                        let src = match t.inv {
+                            true => format!("{{~{src}}}"),
+                            false => src,
+                        };
+                        let value = match t.shift {
                             0 => src,
                             sh => format!("{src} << {sh}"),
-                        };
-                        let value = match t.inv {
-                            Some(_) => format!("~({shifted})"),
-                            None => shifted,
                         };
                         decls.push_str(&format!("wire [{}:0] {term} = {value};\n", tw - 1));
                         parts.push(term);
                     }
-                    parts.join(" + ")
+                    match adders {
+                        Adders::Xilinx if parts.len() >= 3 => {
+                            let plan = self.adder_plan(ts, w);
+                            decls.push_str(&ternary_chain(&format!("n{i}"), &parts, &plan, w));
+                            format!("n{i}_sum")
+                        }
+                        _ => parts.join(" + "),
+                    }
                 }
                 Node::Mul { a, b, lut: false } => format!("{} * {}", tap(*a), tap(*b)),
                 Node::Mul { a, b, lut: true } => {
@@ -340,6 +372,207 @@ impl Program {
         ));
         v
     }
+}
+
+/// How a sum of three or more summands becomes Verilog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Adders {
+    /// `a + b + c ...`: yosys makes a full-adder tree ($macc) and a carry chain, about two LUTs
+    /// per bit for each summand beyond two.
+    Generic,
+    /// Ternary adders of Xilinx primitives (one LUT6_2 per bit on a CARRY8 chain) under
+    /// `ifdef SYNTHESIS`, the same sum as an expression otherwise (simulation).
+    Xilinx,
+}
+
+/// LUT6_2 of a ternary adder's bit: I0..I2 the summands' bits, I3 the majority of the bit
+/// below. O5 = majority (the carry-save bit to the next position), O6 = the XOR of all four
+/// (the carry chain's propagate); the chain's generate input is I3.
+const TERNARY_LUT: u64 = {
+    let mut init = 0u64;
+    let mut idx = 0;
+    while idx < 32 {
+        let (a, b, c, m) = (idx & 1, (idx >> 1) & 1, (idx >> 2) & 1, (idx >> 3) & 1);
+        if a + b + c >= 2 {
+            init |= 1 << idx;
+        }
+        if (a ^ b ^ c ^ m) == 1 {
+            init |= 1 << (32 + idx);
+        }
+        idx += 1;
+    }
+    init
+};
+
+/// How a sum of summands occupying bits `ranges` ([lo, hi) each, of a w-bit result) is added
+/// on ternary adders: each step adds three operands (summands, then earlier steps' results,
+/// numbered on from the summands) over the union of their bits; the narrowest triple goes
+/// first, so that wide summands meet once. At most two operands are left, for a plain adder.
+pub struct AdderPlan {
+    /// Operands and the bits [lo, hi) of the step's result that it computes (hi - lo + 1
+    /// LUT6_2 positions: the top one takes the last carry-save bit).
+    pub steps: Vec<([usize; 3], (u32, u32))>,
+    /// The operands left: one (the sum) or two (added by a plain carry chain).
+    pub last: Vec<usize>,
+    /// The bits of each operand.
+    pub bits: Vec<(u32, u32)>,
+}
+
+impl AdderPlan {
+    pub fn new(ranges: &[(u32, u32)], w: u32) -> Self {
+        let mut bits = ranges.to_vec();
+        let mut pool: Vec<usize> = (0..bits.len()).collect();
+        let mut steps = Vec::new();
+        // The lowest operand first; the adder starts where a second one does.
+        let span = |bits: &[(u32, u32)], mut ops: [usize; 3]| {
+            ops.sort_by_key(|&o| bits[o].0);
+            let lo = bits[ops[1]].0;
+            let hi = ops.iter().map(|&o| bits[o].1).max().unwrap().max(lo + 1);
+            (ops, (lo, hi))
+        };
+        while pool.len() >= 3 {
+            let mut best: Option<([usize; 3], (u32, u32))> = None;
+            for i in 0..pool.len() {
+                for j in i + 1..pool.len() {
+                    for k in j + 1..pool.len() {
+                        let (ops, r) = span(&bits, [pool[i], pool[j], pool[k]]);
+                        if best.is_none_or(|(_, b)| r.1 - r.0 < b.1 - b.0) {
+                            best = Some((ops, r));
+                        }
+                    }
+                }
+            }
+            let (ops, (lo, hi)) = best.expect("three operands");
+            pool.retain(|o| !ops.contains(o));
+            pool.push(bits.len());
+            bits.push((bits[ops[0]].0.min(lo), (hi + 2).min(w)));
+            steps.push((ops, (lo, hi)));
+        }
+        AdderPlan {
+            steps,
+            last: pool,
+            bits,
+        }
+    }
+
+    /// Where the last plain adder starts (below it, one operand alone), if there is one.
+    pub fn plain_from(&self) -> Option<u32> {
+        match self.last.as_slice() {
+            [a, b] => Some(self.bits[*a].0.max(self.bits[*b].0)),
+            _ => None,
+        }
+    }
+
+    /// LUTs: one per ternary position, one per bit of the last plain adder.
+    pub fn luts(&self) -> usize {
+        let ternary: u32 = self.steps.iter().map(|(_, (lo, hi))| hi - lo + 1).sum();
+        let plain = match (self.plain_from(), self.last.as_slice()) {
+            (Some(from), [a, b]) => self.bits[*a].1.max(self.bits[*b].1).saturating_sub(from),
+            _ => 0,
+        };
+        (ternary + plain) as usize
+    }
+}
+
+/// `{name}_sum` (w bits) = the sum of the `parts` (w-bit wires) mod 2^w, on ternary adders as
+/// `plan` orders them.
+fn ternary_chain(name: &str, parts: &[String], plan: &AdderPlan, w: u32) -> String {
+    let mut names: Vec<String> = parts.to_vec();
+    let mut v = String::new();
+    for (k, (ops, (lo, hi))) in plan.steps.iter().enumerate() {
+        let t = format!("{name}_a{k}");
+        let [x, y, z] = ops.map(|o| names[o].as_str());
+        v.push_str(&ternary(&t, [x, y, z], *lo, *hi, w));
+        names.push(t);
+    }
+    let sum = match (plan.plain_from(), plan.last.as_slice()) {
+        // Below `from` only the lower operand has bits: they pass.
+        (Some(from), &[a, b]) if from > 0 && from < w => {
+            let low = if plan.bits[a].0 <= plan.bits[b].0 {
+                a
+            } else {
+                b
+            };
+            let (a, b, low) = (&names[a], &names[b], &names[low]);
+            let top = w - 1;
+            format!(
+                "{{{a}[{top}:{from}] + {b}[{top}:{from}], {low}[{}:0]}}",
+                from - 1
+            )
+        }
+        _ => {
+            let last: Vec<&str> = plan.last.iter().map(|&o| names[o].as_str()).collect();
+            last.join(" + ")
+        }
+    };
+    v.push_str(&format!("wire [{}:0] {name}_sum = {sum};\n", w - 1));
+    v
+}
+
+/// `name` (w bits) = x + y + z mod 2^w, where x, y, z are w-bit wires zero above bit hi and y,
+/// z zero below lo: x's bits below lo pass, and bits [lo, hi + 2) take hi - lo + 1 LUT6_2 on a
+/// CARRY8 chain (the top position takes the last carry-save bit). An expression when not
+/// synthesizing.
+fn ternary(name: &str, [x, y, z]: [&str; 3], lo: u32, hi: u32, w: u32) -> String {
+    // Below lo only x has bits (AdderPlan puts the lowest operand first): they pass.
+    let n = hi - lo + 1;
+    let n8 = n.div_ceil(8) * 8;
+    let pad = |e: &str| format!("{{1'b0, {e}[{}:{lo}]}}", hi - 1);
+    format!(
+        "wire [{w1}:0] {name};\n\
+`ifdef SYNTHESIS\n\
+wire [{n1}:0] {name}_x = {px}, {name}_y = {py}, {name}_z = {pz};\n\
+wire [{n1}:0] {name}_p;\n\
+wire [{n1}:0] {name}_m /* verilator split_var */;\n\
+wire [{n1}:0] {name}_mb /* verilator split_var */ = {{{name}_m[{n2}:0], 1'b0}};\n\
+wire [{n81}:0] {name}_o;\n\
+wire [{n81}:0] {name}_c /* verilator split_var */;\n\
+wire [{n8}:0] {name}_ci /* verilator split_var */ = {{{name}_c, 1'b0}};\n\
+wire [{n81}:0] {name}_s = {{{pad8}{name}_p}}, {name}_g = {{{pad8}{name}_mb}};\n\
+genvar {name}_j;\n\
+generate for ({name}_j = 0; {name}_j < {n}; {name}_j = {name}_j + 1) begin : {name}_bit\n\
+LUT6_2 #(.INIT(64'h{TERNARY_LUT:016x})) l (.O6({name}_p[{name}_j]), .O5({name}_m[{name}_j]), \
+.I0({name}_x[{name}_j]), .I1({name}_y[{name}_j]), .I2({name}_z[{name}_j]), \
+.I3({name}_mb[{name}_j]), .I4(1'b0), .I5(1'b1));\n\
+end\n\
+for ({name}_j = 0; {name}_j < {n8d}; {name}_j = {name}_j + 1) begin : {name}_cy\n\
+CARRY8 #(.CARRY_TYPE(\"SINGLE_CY8\")) c (.CO({name}_c[8 * {name}_j +: 8]), \
+.O({name}_o[8 * {name}_j +: 8]), .CI({name}_ci[8 * {name}_j]), \
+.CI_TOP(1'b0), .DI({name}_g[8 * {name}_j +: 8]), .S({name}_s[8 * {name}_j +: 8]));\n\
+end\n\
+endgenerate\n\
+wire [{n}:0] {name}_r = {{{name}_c[{n1}], {name}_o[{n1}:0]}};\n\
+assign {name} = {placed};\n\
+`else\n\
+assign {name} = {x} + {y} + {z};\n\
+`endif\n",
+        w1 = w - 1,
+        n1 = n - 1,
+        n2 = n - 2,
+        n81 = n8 - 1,
+        n8d = n8 / 8,
+        placed = {
+            // Bits [lo, top) of the w: the sum's n + 1 bits, clipped.
+            let top = w.min(hi + 2);
+            let mut parts = Vec::new();
+            if top < w {
+                parts.push(format!("{}'b0", w - top));
+            }
+            parts.push(format!("{name}_r[{}:0]", top - lo - 1));
+            if lo > 0 {
+                parts.push(format!("{x}[{}:0]", lo - 1));
+            }
+            format!("{{{}}}", parts.join(", "))
+        },
+        pad8 = if n8 > n {
+            format!("{}'b0, ", n8 - n)
+        } else {
+            String::new()
+        },
+        px = pad(x),
+        py = pad(y),
+        pz = pad(z),
+    )
 }
 
 /// The program stepped clock by clock as its Verilog runs: a registered node takes, at each
@@ -542,21 +775,19 @@ impl Builder {
         self.node(Node::Cat(vs.to_vec()), w)
     }
 
-    /// The largest value of a summand as it enters a segment (inverted: all ones).
+    /// The largest value of a summand as it enters a segment.
     fn max_of(&self, t: &Term) -> BigUint {
-        match t.inv {
-            Some(w) => mask(w),
-            None => mask(self.width(t.v)) << t.shift,
-        }
+        mask(self.width(t.v)) << t.shift
     }
 
     /// Σ ±(v << shift) mod 2^width. The caller knows the true value: mod 2^width is exact when it
-    /// lies in [0, 2^width). Subtraction is the ones' complement plus one; a sum wider than the
-    /// carry chain is cut into segments of `chain` bits, each a stage that takes the carry of the
-    /// one below, so the result's segments are ready one cycle apart and the schedule aligns
-    /// them.
+    /// lies in [0, 2^width). A sum wider than the carry chain is cut into segments of `chain`
+    /// bits, each a stage that takes the carry of the one below, so the result's segments are
+    /// ready one cycle apart and the schedule aligns them. A subtrahend's piece at bits [f, t) is
+    /// its ones' complement there plus the constant 2^f - 2^t: no adder bits outside its own.
     pub fn sum(&mut self, terms: &[Summand], width: u32) -> Id {
         let modulus = BigUint::one() << width;
+        let chain = self.chain;
         // Constants fold into one; subtracted ones as their complement mod 2^width.
         let mut k = BigUint::zero();
         let mut vars = Vec::new();
@@ -572,8 +803,20 @@ impl Builder {
                 None => vars.push(*t),
             }
         }
-        // -x = ~x + 1 within the width.
-        k += vars.iter().filter(|t| t.neg).count();
+        let pieces = move |lo: u32, t: &Summand, vw: u32| {
+            let hi = (lo + chain).min(width);
+            let (from, to) = (t.shift.max(lo), (t.shift + vw).min(hi));
+            (from < to).then_some((from, to))
+        };
+        // -(x 2^f) = (~x) 2^f + 2^f - 2^t for each piece x at bits [f, t) of a subtrahend.
+        for t in vars.iter().filter(|t| t.neg) {
+            let vw = self.width(t.v);
+            for lo in (0..width).step_by(chain as usize) {
+                if let Some((from, to)) = pieces(lo, t, vw) {
+                    k += (BigUint::one() << from) + &modulus - (BigUint::one() << to);
+                }
+            }
+        }
         k %= &modulus;
         if vars.is_empty() {
             return self.constant(k);
@@ -588,39 +831,34 @@ impl Builder {
             let hi = (lo + self.chain).min(width);
             let sw = hi - lo;
             let mut ts = Vec::new();
-            let mut seg_k = (&k >> lo) & mask(sw);
             for t in &vars {
                 // Bits [lo, hi) of (v << shift).
-                let vw = self.width(t.v);
-                let (from, to) = (t.shift.max(lo), (t.shift + vw).min(hi));
-                if from >= to {
-                    if t.neg {
-                        seg_k += mask(sw);
-                    }
+                let Some((from, to)) = pieces(lo, t, self.width(t.v)) else {
                     continue;
-                }
+                };
                 let part = self.slice(t.v, from - t.shift, to - from);
                 ts.push(Term {
                     v: part,
                     shift: from - lo,
-                    inv: t.neg.then_some(sw),
+                    inv: t.neg,
                 });
             }
             if let Some(c) = carry {
                 ts.push(Term {
                     v: c,
                     shift: 0,
-                    inv: None,
+                    inv: false,
                 });
             }
             let mut max: BigUint = ts.iter().map(|t| self.max_of(t)).sum();
+            let seg_k = (&k >> lo) & mask(sw);
             if !seg_k.is_zero() {
                 max += &seg_k;
                 let c = self.constant(seg_k);
                 ts.push(Term {
                     v: c,
                     shift: 0,
-                    inv: None,
+                    inv: false,
                 });
             }
             let last = hi == width;

@@ -11,9 +11,9 @@ use std::collections::VecDeque;
 use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 
-use super::dataflow::{Counts, Pipeline, Program};
+use super::dataflow::{Adders, Counts, Pipeline, Program};
 use super::karatsuba;
-use crate::config::Config;
+use crate::config::{Config, Family};
 
 /// The multiplier's program for `cfg`.
 pub fn program(cfg: &Config) -> Program {
@@ -49,7 +49,12 @@ impl<const TAG: usize> FqMul<TAG> {
     pub fn new(cfg: &Config) -> Self {
         assert_eq!(TAG, cfg.tag_bits as usize, "multiplier tag width");
         let program = program(cfg);
-        let body = program.verilog(&["a", "b"], "result", TAG);
+        // A Xilinx-only configuration gets ternary adders of Xilinx primitives.
+        let adders = match cfg.families {
+            [Family::Xcup] => Adders::Xilinx,
+            _ => Adders::Generic,
+        };
+        let body = program.verilog(&["a", "b"], "result", TAG, adders);
         let pipe = Pipeline::new(program);
         let flags = VecDeque::from(vec![(false, 0); pipe.latency() as usize - 1]);
         FqMul {

@@ -29,7 +29,8 @@
         u->time++;                                                                             \
     } while (0)
 
-#define MODEL(NAME)                                                                            \
+// The model without its trace entry point (MODEL and MODEL_UNTRACED add one).
+#define MODEL_BASE(NAME)                                                                       \
     namespace {                                                                                \
     struct NAME##_model {                                                                      \
         VerilatedContext ctx;                                                                  \
@@ -60,7 +61,11 @@
         u->top->final();                                                                       \
         delete u->top;                                                                         \
         delete u;                                                                              \
-    }                                                                                          \
+    }
+
+// A model built with --trace: NAME_trace dumps a VCD of every later clock to path.
+#define MODEL(NAME)                                                                            \
+    MODEL_BASE(NAME)                                                                           \
     int NAME##_trace(void* p, const char* path) {                                              \
         NAME##_model* u = static_cast<NAME##_model*>(p);                                       \
         Verilated::threadContextp(&u->ctx);                                                    \
@@ -70,4 +75,10 @@
         u->vcd->open(path);                                                                    \
         return u->vcd->isOpen() ? 0 : -1;                                                      \
     }                                                                                          \
+    }
+
+// A model built without --trace (too big to trace cheaply): NAME_trace refuses.
+#define MODEL_UNTRACED(NAME)                                                                   \
+    MODEL_BASE(NAME)                                                                           \
+    int NAME##_trace(void*, const char*) { return -1; }                                        \
     }

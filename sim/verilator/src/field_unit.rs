@@ -1,8 +1,9 @@
-//! A Verilated Fq unit (add/sub or multiplier of the test configuration) behind a safe API.
+//! A Verilated Fq unit (add/sub or multiplier of the test configuration, or the u55c multiplier
+//! as synthesis sees it) behind a safe API.
 
 use std::path::Path;
 
-use crate::ffi::{fq_add_sub, fq_mul, Model};
+use crate::ffi::{fq_add_sub, fq_mul, fq_mul_u55c, Model};
 use crate::{from_words, to_words};
 
 /// One operation: Montgomery-form limbs below p. `sub` selects a - b on the add/sub unit and is
@@ -18,6 +19,7 @@ pub struct FieldOp {
 enum Unit {
     AddSub(Model<fq_add_sub::Inputs, fq_add_sub::Outputs>),
     Mul(Model<fq_mul::Inputs, fq_mul::Outputs>),
+    MulU55c(Model<fq_mul_u55c::Inputs, fq_mul_u55c::Outputs>),
 }
 
 /// A Verilated unit.
@@ -34,11 +36,18 @@ impl FieldUnit {
         FieldUnit(Unit::Mul(Model::new(&fq_mul::UNIT)))
     }
 
+    /// The u55c configuration's multiplier with `SYNTHESIS` defined: its ternary adders are the
+    /// Xilinx primitives synthesis keeps, run on models of them (csrc/xilinx_cells.v).
+    pub fn mul_u55c() -> Self {
+        FieldUnit(Unit::MulU55c(Model::new(&fq_mul_u55c::UNIT)))
+    }
+
     /// Dumps a VCD waveform of every later clock to `path`.
     pub fn trace(&mut self, path: &Path) -> std::io::Result<()> {
         match &mut self.0 {
             Unit::AddSub(m) => m.trace(path),
             Unit::Mul(m) => m.trace(path),
+            Unit::MulU55c(m) => m.trace(path),
         }
     }
 
@@ -72,6 +81,15 @@ impl FieldUnit {
                 });
                 (out.valid_out, out.tag_out, out.result)
             }
+            Unit::MulU55c(m) => {
+                let out = m.step(&fq_mul_u55c::Inputs {
+                    valid_in,
+                    tag_in,
+                    a,
+                    b,
+                });
+                (out.valid_out, out.tag_out, out.result)
+            }
         };
         (valid != 0).then(|| (tag, from_words(&result)))
     }
@@ -81,6 +99,7 @@ impl FieldUnit {
         match &self.0 {
             Unit::AddSub(m) => m.cycles(),
             Unit::Mul(m) => m.cycles(),
+            Unit::MulU55c(m) => m.cycles(),
         }
     }
 }

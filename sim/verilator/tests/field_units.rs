@@ -7,7 +7,9 @@ use ark_ff::BigInt;
 use msm_sim::model::Fq;
 use msm_sim::seed::rng;
 use msm_spec::limbs::{sub, P, R_MOD_P};
-use msm_verilator::{FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_LATENCY, TAG_BITS};
+use msm_verilator::{
+    FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_LATENCY, FQ_MUL_U55C_LATENCY, TAG_BITS,
+};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -17,6 +19,8 @@ const N: usize = 100_000;
 enum Kind {
     AddSub,
     Mul,
+    /// The u55c multiplier with its Xilinx primitives (`SYNTHESIS` defined).
+    MulU55c,
 }
 
 impl Kind {
@@ -24,6 +28,7 @@ impl Kind {
         match self {
             Kind::AddSub => FieldUnit::add_sub(),
             Kind::Mul => FieldUnit::mul(),
+            Kind::MulU55c => FieldUnit::mul_u55c(),
         }
     }
 
@@ -31,6 +36,7 @@ impl Kind {
         match self {
             Kind::AddSub => FQ_ADD_SUB_LATENCY as u64,
             Kind::Mul => FQ_MUL_LATENCY as u64,
+            Kind::MulU55c => FQ_MUL_U55C_LATENCY as u64,
         }
     }
 
@@ -43,7 +49,7 @@ impl Kind {
         let model = match self {
             Kind::AddSub if op.sub => a.sub(&b),
             Kind::AddSub => a.add(&b),
-            Kind::Mul => a.mul(&b),
+            Kind::Mul | Kind::MulU55c => a.mul(&b),
         }
         .montgomery();
         let ark = |l: [u64; 4]| ark_bn254::Fq::new_unchecked(BigInt(l));
@@ -51,7 +57,7 @@ impl Kind {
         let want = match self {
             Kind::AddSub if op.sub => x - y,
             Kind::AddSub => x + y,
-            Kind::Mul => x * y,
+            Kind::Mul | Kind::MulU55c => x * y,
         };
         assert_eq!(model, want.0 .0, "model vs ark-ff on {op:?}");
         model
@@ -168,6 +174,25 @@ fn mul_edges() {
     let mut rng = rng("mul edges");
     let ops = edge_ops(&mut rng);
     run(Kind::Mul, &ops, 0.0, &mut rng);
+}
+
+#[test]
+fn u55c_mul_back_to_back() {
+    back_to_back(Kind::MulU55c, "u55c mul back to back");
+}
+
+#[test]
+fn u55c_mul_with_idle_cycles() {
+    let mut rng = rng("u55c mul gaps");
+    let ops = random_ops(&mut rng, N);
+    run(Kind::MulU55c, &ops, 0.3, &mut rng);
+}
+
+#[test]
+fn u55c_mul_edges() {
+    let mut rng = rng("u55c mul edges");
+    let ops = edge_ops(&mut rng);
+    run(Kind::MulU55c, &ops, 0.0, &mut rng);
 }
 
 #[test]
