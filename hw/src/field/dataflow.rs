@@ -204,13 +204,13 @@ impl Program {
     }
 
     /// How a sum node's terms are added on ternary adders.
-    pub fn adder_plan(&self, ts: &[Term], w: u32) -> AdderPlan {
+    fn adder_plan(&self, ts: &[Term], w: u32) -> AdderPlan {
         let ranges: Vec<(u32, u32)> = ts.iter().map(|t| self.term_bits(t, w)).collect();
         AdderPlan::new(&ranges, w)
     }
 
     /// The bits [lo, hi) of a node of width `w` that a summand can make nonzero.
-    pub fn term_bits(&self, t: &Term, w: u32) -> (u32, u32) {
+    fn term_bits(&self, t: &Term, w: u32) -> (u32, u32) {
         let (lo, hi) = match &self.nodes[t.v].0 {
             Node::Const(c) if !t.inv => (c.trailing_zeros().unwrap_or(0) as u32, bits_of(c).max(1)),
             _ => (0, self.width(t.v)),

@@ -138,6 +138,19 @@ fn back_to_back(kind: Kind, what: &str) {
     assert_eq!(cycles, N as u64 + kind.latency());
 }
 
+/// Random operands with an idle cycle before about a third of them.
+fn with_idle_cycles(kind: Kind, what: &str) {
+    let mut rng = rng(what);
+    let ops = random_ops(&mut rng, N);
+    run(kind, &ops, 0.3, &mut rng);
+}
+
+fn edges(kind: Kind, what: &str) {
+    let mut rng = rng(what);
+    let ops = edge_ops(&mut rng);
+    run(kind, &ops, 0.0, &mut rng);
+}
+
 #[test]
 fn add_sub_back_to_back() {
     back_to_back(Kind::AddSub, "add_sub back to back");
@@ -145,16 +158,12 @@ fn add_sub_back_to_back() {
 
 #[test]
 fn add_sub_with_idle_cycles() {
-    let mut rng = rng("add_sub gaps");
-    let ops = random_ops(&mut rng, N);
-    run(Kind::AddSub, &ops, 0.3, &mut rng);
+    with_idle_cycles(Kind::AddSub, "add_sub gaps");
 }
 
 #[test]
 fn add_sub_edges() {
-    let mut rng = rng("add_sub edges");
-    let ops = edge_ops(&mut rng);
-    run(Kind::AddSub, &ops, 0.0, &mut rng);
+    edges(Kind::AddSub, "add_sub edges");
 }
 
 #[test]
@@ -164,16 +173,12 @@ fn mul_back_to_back() {
 
 #[test]
 fn mul_with_idle_cycles() {
-    let mut rng = rng("mul gaps");
-    let ops = random_ops(&mut rng, N);
-    run(Kind::Mul, &ops, 0.3, &mut rng);
+    with_idle_cycles(Kind::Mul, "mul gaps");
 }
 
 #[test]
 fn mul_edges() {
-    let mut rng = rng("mul edges");
-    let ops = edge_ops(&mut rng);
-    run(Kind::Mul, &ops, 0.0, &mut rng);
+    edges(Kind::Mul, "mul edges");
 }
 
 #[test]
@@ -183,16 +188,12 @@ fn u55c_mul_back_to_back() {
 
 #[test]
 fn u55c_mul_with_idle_cycles() {
-    let mut rng = rng("u55c mul gaps");
-    let ops = random_ops(&mut rng, N);
-    run(Kind::MulU55c, &ops, 0.3, &mut rng);
+    with_idle_cycles(Kind::MulU55c, "u55c mul gaps");
 }
 
 #[test]
 fn u55c_mul_edges() {
-    let mut rng = rng("u55c mul edges");
-    let ops = edge_ops(&mut rng);
-    run(Kind::MulU55c, &ops, 0.0, &mut rng);
+    edges(Kind::MulU55c, "u55c mul edges");
 }
 
 #[test]
