@@ -9,6 +9,8 @@
 
 mod glue;
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -29,12 +31,13 @@ const DRIVEN: [&str; 6] = [
 /// build, and the large card, to measure it at full size.
 const FAST_CONFIGS: [msm_spec::config::Config; 2] = [msm_spec::config::SIM, msm_spec::config::U55C];
 
-fn verilator_root() -> PathBuf {
+/// Verilator's answer to `args`.
+fn verilator(args: &[&str]) -> String {
     let out = Command::new("verilator")
-        .args(["--getenv", "VERILATOR_ROOT"])
+        .args(args)
         .output()
         .expect("verilator not found: run `make deps` (apt-get install verilator)");
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// Every `.o` under `dir`.
@@ -56,27 +59,52 @@ const PRIMITIVE_MULS: [msm_spec::config::Config; 1] = [msm_spec::config::U55C];
 
 /// Verilates `top` with the units it instantiates as hierarchical blocks, and builds the
 /// objects (`--build`) with the C++ optimisation `opt`; `extra`: more Verilator arguments
-/// (`--trace`, for one). Returns its directory.
+/// (`--trace`, for one; files among them are read into the key). Returns its directory.
+///
+/// The directory is a cache under the profile's target directory, keyed by everything that
+/// goes into the build: `make test`'s clippy pass and its release build each run this script,
+/// and the second reuses the first's models instead of verilating them again (about 7 min).
 fn verilate(
     top: &Unit,
     opt: &str,
-    out: &Path,
+    cache: &Path,
     manifest: &Path,
     jobs: &str,
     extra: &[String],
 ) -> PathBuf {
-    // Start clean: a rerun may name its files otherwise.
-    let dir = out.join(top.name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join(format!("{}.v", top.name));
-    std::fs::write(&src, &top.verilog).unwrap();
-    let config = dir.join("hier.vlt");
+    let waivers = manifest.join("../../hw/lint/waivers.vlt");
     let blocks: String = top
         .instantiates
         .iter()
         .map(|m| format!("hier_block -module \"{m}\"\n"))
         .collect();
+    let mut key = DefaultHasher::new();
+    (verilator(&["--version"]), &top.verilog, &blocks, opt, extra).hash(&mut key);
+    for file in std::iter::once(waivers.display().to_string()).chain(extra.iter().cloned()) {
+        std::fs::read(&file).ok().hash(&mut key);
+    }
+    let dir = cache.join(format!("{}.{:016x}", top.name, key.finish()));
+    // Written last: a directory without it is an interrupted build.
+    let done = dir.join("done");
+    if done.exists() {
+        return dir;
+    }
+    // Other builds of this unit are stale: keep one a unit.
+    for entry in std::fs::read_dir(cache).unwrap() {
+        let p = entry.unwrap().path();
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit_once('.'))
+            .map(|(n, _)| n)
+            == Some(top.name)
+        {
+            std::fs::remove_dir_all(&p).unwrap();
+        }
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join(format!("{}.v", top.name));
+    std::fs::write(&src, &top.verilog).unwrap();
+    let config = dir.join("hier.vlt");
     std::fs::write(&config, format!("`verilator_config\n{blocks}")).unwrap();
     let status = Command::new("verilator")
         .args(["--cc", "-O3", "--hierarchical", "--build", "-j", jobs])
@@ -85,20 +113,24 @@ fn verilate(
         .arg(format!("V{}", top.name))
         .arg("-Mdir")
         .arg(&dir)
-        .arg(manifest.join("../../hw/lint/waivers.vlt"))
+        .arg(&waivers)
         .arg(&config)
         .args(extra)
         .arg(&src)
         .status()
         .expect("run verilator");
     assert!(status.success(), "verilator failed on {}", top.name);
+    std::fs::write(done, "").unwrap();
     dir
 }
 
 fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    // OUT_DIR is <target>/<profile>/build/<crate>-<hash>/out.
+    let cache = out.ancestors().nth(3).unwrap().join("verilator-cache");
+    std::fs::create_dir_all(&cache).unwrap();
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let include = verilator_root().join("include");
+    let include = PathBuf::from(verilator(&["--getenv", "VERILATOR_ROOT"])).join("include");
     let cfg = msm_spec::config::SIM;
     let units: Vec<Unit> = msm_hw::verilog::units(&cfg)
         .into_iter()
@@ -119,7 +151,7 @@ fn main() {
     const OPT: &str = "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2";
     let mut dirs = Vec::new();
     for top in &tops {
-        dirs.push(verilate(top, OPT, &out, &manifest, &jobs, &trace));
+        dirs.push(verilate(top, OPT, &cache, &manifest, &jobs, &trace));
     }
     // The whole card of each fast-simulated configuration, its field units behavioural.
     let fast_cards: Vec<(msm_spec::config::Config, Unit)> = FAST_CONFIGS
@@ -133,7 +165,7 @@ fn main() {
             "{}: its ports must lay out as msm_card's (one SimCard drives both)",
             card.name
         );
-        dirs.push(verilate(card, OPT, &out, &manifest, &jobs, &trace));
+        dirs.push(verilate(card, OPT, &cache, &manifest, &jobs, &trace));
     }
     let primitive_muls: Vec<Unit> = PRIMITIVE_MULS
         .iter()
@@ -145,13 +177,13 @@ fn main() {
         // traced at -O2, 2.2 min so.
         let extra = ["+define+SYNTHESIS".to_owned(), cells.display().to_string()];
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
-        dirs.push(verilate(unit, opt, &out, &manifest, &jobs, &extra));
+        dirs.push(verilate(unit, opt, &cache, &manifest, &jobs, &extra));
     }
     // The core around stand-in lanes: small models that run short tests, compiled quickly.
     let stand_ins = msm_hw::verilog::stand_in_cores();
     for core in &stand_ins {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
-        dirs.push(verilate(&core.unit, opt, &out, &manifest, &jobs, &trace));
+        dirs.push(verilate(&core.unit, opt, &cache, &manifest, &jobs, &trace));
     }
     let mut build = cc::Build::new();
     build
