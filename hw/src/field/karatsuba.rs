@@ -15,7 +15,7 @@
 use msm_spec::limbs::{P, P_NEG_INV};
 use num_bigint::BigUint;
 
-use super::dataflow::{minus, plus, Builder, Id, Program};
+use super::dataflow::{minus, plus, Builder, Id, Program, SumShape};
 use super::limbs_to_biguint as big;
 use crate::config::Tile;
 
@@ -79,15 +79,27 @@ pub fn product_lo(b: &mut Builder, x: Id, y: Id, n: u32, levels: u32) -> Id {
 /// a b R^-1 mod p.
 pub fn montgomery(tile: Tile, chain: u32, levels: u32) -> Program {
     let mut b = Builder::new(tile, chain);
+    let r = build_montgomery(&mut b, levels);
+    b.finish(r)
+}
+
+/// The shapes of every sum [`montgomery`] builds (what `msm-formal` proves).
+pub fn montgomery_sums(tile: Tile, chain: u32, levels: u32) -> Vec<SumShape> {
+    let mut b = Builder::new(tile, chain);
+    build_montgomery(&mut b, levels);
+    b.sum_shapes()
+}
+
+fn build_montgomery(b: &mut Builder, levels: u32) -> Id {
     let x = b.input(256);
     let y = b.input(256);
-    let t = product(&mut b, x, y, levels);
+    let t = product(b, x, y, levels);
     let t_lo = b.slice(t, 0, 256);
     let t_hi = b.slice(t, 256, 256);
     let p_inv = b.constant(big(&P_NEG_INV));
-    let m = product_lo(&mut b, t_lo, p_inv, 256, levels);
+    let m = product_lo(b, t_lo, p_inv, 256, levels);
     let p = b.constant(big(&P));
-    let mp = product(&mut b, m, p, levels);
+    let mp = product(b, m, p, levels);
     let mp_hi = b.slice(mp, 256, 256);
     let carry = b.nonzero(t_lo);
     // u < 2p < 2^255.
@@ -98,6 +110,5 @@ pub fn montgomery(tile: Tile, chain: u32, levels: u32) -> Program {
     let d = b.sum(&[plus(u, 0), plus(neg_p, 0)], 257);
     let ge = b.slice(d, 256, 1);
     let reduced = b.slice(d, 0, 256);
-    let r = b.mux(ge, reduced, u);
-    b.finish(r)
+    b.mux(ge, reduced, u)
 }

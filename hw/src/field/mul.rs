@@ -25,6 +25,14 @@ pub fn latency(cfg: &Config) -> usize {
     program(cfg).schedule().latency as usize
 }
 
+/// Ternary adders of Xilinx primitives when every target of the config is Xilinx.
+pub fn adders(cfg: &Config) -> Adders {
+    match cfg.families {
+        [Family::Xcup] => Adders::Xilinx,
+        _ => Adders::Generic,
+    }
+}
+
 /// Tiles, shift-and-add products and adders of the multiplier for `cfg`.
 pub fn counts(cfg: &Config) -> Counts {
     program(cfg).counts()
@@ -50,11 +58,7 @@ impl<const TAG: usize> FqMul<TAG> {
         assert_eq!(TAG, cfg.tag_bits as usize, "multiplier tag width");
         let program = program(cfg);
         // A Xilinx-only configuration gets ternary adders of Xilinx primitives.
-        let adders = match cfg.families {
-            [Family::Xcup] => Adders::Xilinx,
-            _ => Adders::Generic,
-        };
-        let body = program.verilog(&["a", "b"], "result", TAG, adders);
+        let body = program.verilog(&["a", "b"], "result", TAG, adders(cfg));
         let pipe = Pipeline::new(program);
         let flags = VecDeque::from(vec![(false, 0); pipe.latency() as usize - 1]);
         FqMul {
