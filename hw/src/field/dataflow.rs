@@ -17,10 +17,12 @@
 //! into tiles: DSP-sized multiplies, and shift-and-add where one side is only a few bits.
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
+use super::lifetimes;
 use crate::config::Tile;
 use crate::pipeline::DelayLines;
 
@@ -67,7 +69,7 @@ pub enum Node {
 }
 
 impl Node {
-    fn operands(&self) -> Vec<Id> {
+    pub(super) fn operands(&self) -> Vec<Id> {
         match self {
             Node::Input(_) | Node::Const(_) => vec![],
             Node::Slice { v, .. } | Node::NonZero(v) => vec![*v],
@@ -79,7 +81,7 @@ impl Node {
     }
 
     /// One register stage (else wiring).
-    fn registered(&self) -> bool {
+    pub(super) fn registered(&self) -> bool {
         matches!(
             self,
             Node::Sum(_) | Node::Mul { .. } | Node::NonZero(_) | Node::Mux { .. }
@@ -94,7 +96,21 @@ pub struct Program {
     /// Input widths.
     pub inputs: Vec<u32>,
     pub output: Id,
+    schedule: Cached,
 }
+
+/// The schedule, searched once per program (build scripts run this unoptimised); not part of
+/// the program's value.
+#[derive(Clone, Debug, Default)]
+struct Cached(OnceLock<Schedule>);
+
+impl PartialEq for Cached {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Cached {}
 
 /// When each node's value is ready (cycles after the inputs), and the program's latency.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,14 +236,25 @@ impl Program {
 
     /// ASAP: a registered node is ready one cycle after its last operand, wiring when its last
     /// operand is; constants are always ready.
-    pub fn schedule(&self) -> Schedule {
+    pub fn asap(&self) -> Vec<u64> {
         let mut ready = Vec::with_capacity(self.nodes.len());
         for (node, _) in &self.nodes {
             let last = node.operands().iter().map(|&o| ready[o]).max().unwrap_or(0);
             ready.push(last + node.registered() as u64);
         }
-        let latency = ready[self.output];
-        Schedule { ready, latency }
+        ready
+    }
+
+    /// ASAP's latency, with registered nodes moved later where that shortens the delay lines
+    /// ([`lifetimes::shorten`]).
+    pub fn schedule(&self) -> Schedule {
+        let s = self.schedule.0.get_or_init(|| {
+            let asap = self.asap();
+            let latency = asap[self.output];
+            let ready = lifetimes::shorten(self, asap);
+            Schedule { ready, latency }
+        });
+        s.clone()
     }
 
     pub fn counts(&self) -> Counts {
@@ -1072,6 +1099,7 @@ impl Builder {
             nodes,
             inputs: self.inputs,
             output: new_id[output],
+            schedule: Cached::default(),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod add_sub;
 pub mod behavioural;
 pub mod dataflow;
 pub mod karatsuba;
+mod lifetimes;
 pub mod mul;
 
 pub use msm_spec::limbs::FIELD_BITS;

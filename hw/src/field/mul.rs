@@ -7,17 +7,29 @@
 //! steps the same schedule register by register ([`Pipeline`]).
 
 use std::collections::VecDeque;
+use std::sync::Mutex;
 
 use num_bigint::BigUint;
 use rust_hdl::prelude::*;
 
 use super::dataflow::{Adders, Counts, Pipeline, Program};
 use super::karatsuba;
-use crate::config::{Config, Family};
+use crate::config::{Config, Family, Tile};
 
-/// The multiplier's program for `cfg`.
+/// The multiplier's program for `cfg`, built once per shape (with its schedule: the search
+/// takes a while in build scripts, which run unoptimised).
 pub fn program(cfg: &Config) -> Program {
-    karatsuba::montgomery(cfg.tile, cfg.carry_bits, cfg.karatsuba_levels)
+    type Shape = (Tile, u32, u32);
+    static BUILT: Mutex<Vec<(Shape, Program)>> = Mutex::new(Vec::new());
+    let shape = (cfg.tile, cfg.carry_bits, cfg.karatsuba_levels);
+    let mut built = BUILT.lock().unwrap();
+    if let Some((_, p)) = built.iter().find(|(s, _)| *s == shape) {
+        return p.clone();
+    }
+    let p = karatsuba::montgomery(shape.0, shape.1, shape.2);
+    p.schedule();
+    built.push((shape, p.clone()));
+    p
 }
 
 /// Latency of [`FqMul`] for `cfg`, in cycles: its schedule's.
