@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report formal clean
+.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report synth-card u55c-bitstream formal clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
@@ -21,6 +21,8 @@ help:
 	@echo "make rtl        Verilog of every unit for CONFIG=$(CONFIG) in build/rtl/, linted (verilator -Wall)"
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
+	@echo "make synth-card the whole u55c card (msm_card) on xcup: resources by part (lanes, bucket memories, engines with their in-flight tables, slicer, shell) and the fit against the U55C (about 25 min)"
+	@echo "make u55c-bitstream  Alveo U55C bitstream with Vivado (not installed here: it says so and stops); constraints/u55c/, reports in build/u55c/"
 	@echo "make formal     SMT proofs (SymbiYosys, Yices) of fq_add_sub and of every sum and sliver of fq_mul, for every input, and that broken variants fail (FORMAL_ARGS: see target/release/formal --help)"
 	@echo "make deps       install missing tools (cargo-nextest, Debian verilator); quiet when present"
 
@@ -103,6 +105,21 @@ $(VENV)/.synth-tools: constraints/requirements.txt
 synth-report: deps $(VENV)/.synth-tools
 	$(CARGO) build --release -p msm-synth
 	target/release/synth_report $(SYNTH_ARGS)
+
+synth-card: deps $(VENV)/.synth-tools
+	$(CARGO) build --release -p msm-synth
+	target/release/synth_report --config u55c --unit msm_card --target xcup --jobs 1 --out build/synth-card
+
+# Alveo U55C bitstream (constraints/u55c/README.md): the u55c RTL, then Vivado's flow.
+# Vivado is not installed by `make deps`.
+u55c-bitstream:
+	$(MAKE) rtl CONFIG=u55c
+	@command -v vivado >/dev/null || { \
+	  echo "u55c-bitstream needs Vivado 2023.2 or later on PATH (the xcu55c part needs no"; \
+	  echo "license): source <Vivado>/settings64.sh, then make u55c-bitstream. RTL: build/rtl/u55c/"; \
+	  exit 1; }
+	mkdir -p build/u55c
+	vivado -mode batch -nojournal -log build/u55c/vivado.log -source constraints/u55c/build.tcl
 
 # FORMAL_ARGS, e.g. "--config u55c --only fq_add_sub": see target/release/formal --help.
 formal: $(VENV)/.synth-tools

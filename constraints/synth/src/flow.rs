@@ -10,7 +10,7 @@ use msm_spec::config::Family;
 
 use crate::parse::{self, Pnr, Resources};
 use crate::tools::{io, run, Tools};
-use crate::wrapper;
+use crate::{blocks, wrapper};
 
 /// The LPF of the ECP5 place-and-route runs (locates the wrapper's clock pin).
 pub const LPF: &str = include_str!("../../ecp5_85f_cabga381.lpf");
@@ -39,6 +39,8 @@ pub struct Outcome {
     pub resources: Result<Resources, String>,
     /// ECP5 only, when synthesis succeeded.
     pub pnr: Option<Pnr>,
+    /// The parts of a unit reported on their own (`blocks`), xcup only.
+    pub parts: Result<Vec<(&'static str, Resources)>, String>,
     pub secs: f64,
 }
 
@@ -52,7 +54,14 @@ pub fn run_task(task: &Task, tools: &Tools) -> Outcome {
     let start = Instant::now();
     let (dir, unit) = (task.dir, task.unit.name);
     // Instantiated units stay modules (synthesized once); `stat -top` counts every instance.
-    let keep = match task.unit.instantiates {
+    // So do the parts reported on their own (xcup).
+    let blocks = match task.family {
+        Family::Xcup => blocks::of(unit),
+        Family::Ecp5 => &[],
+    };
+    let mut kept: Vec<&str> = task.unit.instantiates.to_vec();
+    kept.extend(blocks::patterns(blocks));
+    let keep = match kept.as_slice() {
         [] => String::new(),
         mods => format!(
             "hierarchy -top {unit}\nsetattr -mod -set keep_hierarchy 1 {}\n",
@@ -62,13 +71,18 @@ pub fn run_task(task: &Task, tools: &Tools) -> Outcome {
     let script = |head: &str, synth: String| {
         format!("{head}read_verilog {unit}.v\n{keep}{synth}\nstat -top {unit}\n")
     };
+    let mut parts = Ok(Vec::new());
     let (resources, pnr) = match task.family {
         Family::Xcup => {
             let head =
                 "# UltraScale+ resource estimate, out of context (no IO or clock buffers).\n";
             let synth =
                 format!("synth_xilinx -family xcup -top {unit} -flatten -noiopad -noclkbuf -uram");
-            let cells = tools.yosys(dir, &format!("{unit}.xcup"), &script(head, synth));
+            let stem = format!("{unit}.xcup");
+            let cells = tools.yosys(dir, &stem, &script(head, synth));
+            if !blocks.is_empty() && cells.is_ok() {
+                parts = parts_of(dir, &stem, unit, blocks);
+            }
             (cells.map(|c| parse::xilinx(&c)), None)
         }
         Family::Ecp5 => {
@@ -94,14 +108,32 @@ pub fn run_task(task: &Task, tools: &Tools) -> Outcome {
     Outcome {
         resources,
         pnr,
+        parts,
         secs,
     }
+}
+
+/// The resources of each part of `unit` from the per-module counts in `<stem>.log`.
+fn parts_of(
+    dir: &Path,
+    stem: &str,
+    unit: &str,
+    blocks: &[blocks::Block],
+) -> Result<Vec<(&'static str, Resources)>, String> {
+    let log = dir.join(format!("{stem}.log"));
+    let text = io(fs::read_to_string(&log), "read", &log)?;
+    let stats = parse::module_stats(&text)?;
+    let parts = blocks::attribute(&stats, unit, blocks, blocks::rest(unit))?;
+    Ok(parts
+        .into_iter()
+        .map(|(label, cells)| (label, parse::xilinx(&cells)))
+        .collect())
 }
 
 /// The resources of the unit alone that exceed the LFE5UM5G-85F, the most over first, as
 /// `KIND used/avail, ...`.
 fn ecp5_overflow(r: &Resources) -> Option<String> {
-    let used = [r.lut, r.ff, r.dsp, r.bram.parse::<u64>().unwrap_or(0)];
+    let used = [r.lut, r.ff, r.dsp, r.ram36 as u64];
     let mut over: Vec<(&str, u64, u64)> = (ECP5_85F.iter().zip(used))
         .filter_map(|(&(kind, avail), used)| (used > avail).then_some((kind, used, avail)))
         .collect();
@@ -150,6 +182,8 @@ mod tests {
             ff: 2000,
             dsp: 156,
             bram,
+            ram36: 3.0,
+            uram: 0,
             notes,
         };
         assert_eq!(ecp5_overflow(&r), None);

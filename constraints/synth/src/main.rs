@@ -8,6 +8,7 @@
 //! wrapper (`wrapper.rs`). Prints a table and writes it to `<out>/report.md` (`report.rs`);
 //! every script and log stays in `<out>`.
 
+mod blocks;
 mod flow;
 mod parse;
 mod report;

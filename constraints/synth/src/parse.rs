@@ -33,6 +33,61 @@ pub fn stat_cells(log: &str) -> Result<Cells, String> {
     Ok(cells)
 }
 
+/// One module's section of a hierarchical `stat`: its own cells and its kept submodules.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ModuleStat {
+    pub cells: Cells,
+    /// Submodule -> instances in this module.
+    pub children: BTreeMap<String, u64>,
+}
+
+/// Every module's section of the log's last `stat` (before its design hierarchy totals).
+pub fn module_stats(log: &str) -> Result<BTreeMap<String, ModuleStat>, String> {
+    let lines: Vec<&str> = log.lines().map(str::trim).collect();
+    let start = (lines.iter())
+        .rposition(|t| t.ends_with("Printing statistics."))
+        .ok_or("no `stat` pass in the yosys log")?;
+    let mut stats = BTreeMap::new();
+    let mut current: Option<(String, ModuleStat, bool)> = None;
+    for t in &lines[start + 1..] {
+        if let Some(name) = t.strip_prefix("=== ").and_then(|t| t.strip_suffix(" ===")) {
+            if let Some((m, stat, _)) = current.take() {
+                stats.insert(m, stat);
+            }
+            if name == "design hierarchy" {
+                break;
+            }
+            current = Some((name.to_owned(), ModuleStat::default(), false));
+            continue;
+        }
+        let Some((_, stat, in_children)) = current.as_mut() else {
+            continue;
+        };
+        let mut words = t.split_whitespace();
+        let (Some(n), Some(kind), None) = (words.next(), words.next(), words.next()) else {
+            continue;
+        };
+        let Ok(n) = n.parse::<u64>() else { continue };
+        match kind {
+            "submodules" => *in_children = true,
+            "wires" | "ports" | "memories" | "processes" | "cells" => {}
+            _ if *in_children => {
+                stat.children.insert(kind.to_owned(), n);
+            }
+            _ => {
+                stat.cells.insert(kind.to_owned(), n);
+            }
+        }
+    }
+    if let Some((m, stat, _)) = current {
+        stats.insert(m, stat);
+    }
+    if stats.is_empty() {
+        return Err("the yosys `stat` pass has no module sections".into());
+    }
+    Ok(stats)
+}
+
 /// `3. Printing statistics.`, `2.57. Executing CHECK pass`.
 fn is_pass_header(line: &str) -> bool {
     let Some((num, rest)) = line.split_once(". ") else {
@@ -52,6 +107,9 @@ pub struct Resources {
     pub dsp: u64,
     /// Block RAM as text: RAMB36 equivalents (+ URAM288) on xcup, DP16KD on ECP5.
     pub bram: String,
+    /// The same as numbers: RAMB36 equivalents (a RAMB18 is 0.5) or DP16KD, and URAM288.
+    pub ram36: f64,
+    pub uram: u64,
     /// Notable detail: shift-register LUTs, carry cells, unmapped cells.
     pub notes: Vec<String>,
 }
@@ -118,6 +176,8 @@ pub fn xilinx(cells: &Cells) -> Resources {
         ff: starts("FD"),
         dsp: starts("DSP48"),
         bram,
+        ram36: ramb36 as f64 + ramb18 as f64 / 2.0,
+        uram,
         notes,
     }
 }
@@ -140,6 +200,8 @@ pub fn ecp5(cells: &Cells) -> Resources {
         ff: of(&["TRELLIS_FF"]),
         dsp: of(&["MULT18X18D"]),
         bram: of(&["DP16KD", "PDPW16KD"]).to_string(),
+        ram36: of(&["DP16KD", "PDPW16KD"]) as f64,
+        uram: 0,
         notes,
     }
 }
@@ -227,6 +289,18 @@ pub fn version_in(text: &str, word: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_sections_with_cells_and_submodules() {
+        let log = "4. Printing statistics.\n\n=== top ===\n\n        +----------Local Count\n        | \n      83 wires\n       9 cells\n       5   LUT2\n       4   FDRE\n       2 submodules\n       2   lane\n\n=== lane ===\n\n       3 cells\n       3   DSP48E2\n\n=== design hierarchy ===\n\n      15 cells\n      11   DSP48E2\n";
+        let stats = module_stats(log).unwrap();
+        assert_eq!(stats.len(), 2);
+        assert_eq!(stats["top"].cells.get("LUT2"), Some(&5));
+        assert_eq!(stats["top"].cells.get("FDRE"), Some(&4));
+        assert_eq!(stats["top"].children.get("lane"), Some(&2));
+        assert_eq!(stats["lane"].cells.get("DSP48E2"), Some(&3));
+        assert!(stats["lane"].children.is_empty());
+    }
 
     const XILINX: &str = "2.57. Executing CHECK pass (checking for obvious problems).
 Found and reported 0 problems.

@@ -8,7 +8,7 @@ use std::time::Instant;
 use msm_spec::config::Family;
 
 use crate::flow::{Outcome, Task, PINS, SEED};
-use crate::parse::Pnr;
+use crate::parse::{Pnr, Resources};
 use crate::tools::io;
 use crate::Args;
 
@@ -25,7 +25,14 @@ pub fn write(
 ) -> Result<PathBuf, String> {
     let mut notes = Vec::new();
     let rows: Vec<_> = flows.iter().map(|(t, o)| row(t, o, &mut notes)).collect();
-    let table = table(&HEADER, &rows);
+    let mut table = table(&HEADER, &rows);
+    for (t, o) in flows {
+        match &o.parts {
+            Ok(parts) if !parts.is_empty() => table += &parts_table(t, parts),
+            Ok(_) => {}
+            Err(e) => notes.push(format!("{} {} by part: {e}", t.config, t.unit.name)),
+        }
+    }
     let notes: String = notes.iter().map(|n| format!("- {n}\n")).collect();
     println!("{table}");
     if !notes.is_empty() {
@@ -65,6 +72,70 @@ pub fn write(
     let path = args.out.join("report.md");
     io(std::fs::write(&path, md), "write", &path)?;
     Ok(path)
+}
+
+/// The Alveo U55C's XCU55C: LUT, FF, DSP48E2, RAMB36, URAM288.
+const XCU55C: [f64; 5] = [1_303_680.0, 2_607_360.0, 9_024.0, 2_016.0, 960.0];
+
+/// A unit's parts, their share of the unit, the whole against the U55C.
+fn parts_table(task: &Task, parts: &[(&str, Resources)]) -> String {
+    let figures = |r: &Resources| {
+        [
+            r.lut as f64,
+            r.ff as f64,
+            r.dsp as f64,
+            r.ram36,
+            r.uram as f64,
+        ]
+    };
+    let mut total = [0.0; 5];
+    for (_, r) in parts {
+        for (t, f) in total.iter_mut().zip(figures(r)) {
+            *t += f;
+        }
+    }
+    let pct = |x: f64, of: f64| match of {
+        0.0 => "-".to_string(),
+        of => format!("{:.1}%", 100.0 * x / of),
+    };
+    let cells = |f: [f64; 5]| f.map(|x| format!("{x}"));
+    let mut rows: Vec<Vec<String>> = parts
+        .iter()
+        .map(|(label, r)| {
+            let f = figures(r);
+            let mut row = vec![label.to_string()];
+            row.extend(cells(f));
+            row.extend([pct(f[0], total[0]), pct(f[2], total[2])]);
+            row
+        })
+        .collect();
+    let mut sum = vec!["whole".to_string()];
+    sum.extend(cells(total));
+    sum.extend(["100%".into(), "100%".into()]);
+    let mut cap = vec!["Alveo U55C (XCU55C)".to_string()];
+    cap.extend(cells(XCU55C));
+    cap.extend(["".into(), "".into()]);
+    let mut fit = vec!["whole / U55C".to_string()];
+    fit.extend((0..5).map(|k| pct(total[k], XCU55C[k])));
+    fit.extend(["".into(), "".into()]);
+    rows.extend([sum, cap, fit]);
+    let header = [
+        "part",
+        "LUT",
+        "FF",
+        "DSP",
+        "RAMB36",
+        "URAM",
+        "LUT share",
+        "DSP share",
+    ];
+    format!(
+        "\n{} {} on {}, by part (each part's modules kept as hierarchy):\n\n{}",
+        task.config,
+        task.unit.name,
+        task.family.name(),
+        table(&header, &rows)
+    )
 }
 
 /// The table row of one flow; its notes go to `notes`.
