@@ -113,11 +113,11 @@ synth-card: deps $(VENV)/.synth-tools
 # Alveo U55C bitstream (constraints/u55c/README.md): the u55c RTL, then Vivado's flow.
 # Vivado is not installed by `make deps`.
 u55c-bitstream:
-	$(MAKE) rtl CONFIG=u55c
 	@command -v vivado >/dev/null || { \
 	  echo "u55c-bitstream needs Vivado 2023.2 or later on PATH (the xcu55c part needs no"; \
-	  echo "license): source <Vivado>/settings64.sh, then make u55c-bitstream. RTL: build/rtl/u55c/"; \
+	  echo "license): source <Vivado>/settings64.sh, then make u55c-bitstream."; \
 	  exit 1; }
+	$(MAKE) rtl CONFIG=u55c
 	mkdir -p build/u55c
 	vivado -mode batch -nojournal -log build/u55c/vivado.log -source constraints/u55c/build.tcl
 

@@ -57,6 +57,13 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
 /// csrc/xilinx_cells.v.
 const PRIMITIVE_MULS: [msm_spec::config::Config; 1] = [msm_spec::config::U55C];
 
+/// Where Verilated models are kept, and what every key includes besides a unit's own inputs.
+struct Cache {
+    dir: PathBuf,
+    /// The Verilator version and the C++ compiler settings its makefiles read.
+    salt: String,
+}
+
 /// Verilates `top` with the units it instantiates as hierarchical blocks, and builds the
 /// objects (`--build`) with the C++ optimisation `opt`; `extra`: more Verilator arguments
 /// (`--trace`, for one; files among them are read into the key). Returns its directory.
@@ -67,7 +74,7 @@ const PRIMITIVE_MULS: [msm_spec::config::Config; 1] = [msm_spec::config::U55C];
 fn verilate(
     top: &Unit,
     opt: &str,
-    cache: &Path,
+    cache: &Cache,
     manifest: &Path,
     jobs: &str,
     extra: &[String],
@@ -78,39 +85,40 @@ fn verilate(
         .iter()
         .map(|m| format!("hier_block -module \"{m}\"\n"))
         .collect();
+    let mut args: Vec<String> = [
+        "--cc",
+        "-O3",
+        "--hierarchical",
+        "--build",
+        "--MAKEFLAGS",
+        opt,
+    ]
+    .map(String::from)
+    .into();
+    args.extend(["--top-module".into(), top.name.into()]);
+    args.extend(["--prefix".into(), format!("V{}", top.name)]);
     let mut key = DefaultHasher::new();
-    (verilator(&["--version"]), &top.verilog, &blocks, opt, extra).hash(&mut key);
+    (&cache.salt, &top.verilog, &blocks, &args, extra).hash(&mut key);
     for file in std::iter::once(waivers.display().to_string()).chain(extra.iter().cloned()) {
         std::fs::read(&file).ok().hash(&mut key);
     }
-    let dir = cache.join(format!("{}.{:016x}", top.name, key.finish()));
+    let dir = cache
+        .dir
+        .join(format!("{}.{:016x}", top.name, key.finish()));
     // Written last: a directory without it is an interrupted build.
     let done = dir.join("done");
     if done.exists() {
         return dir;
     }
-    // Other builds of this unit are stale: keep one a unit.
-    for entry in std::fs::read_dir(cache).unwrap() {
-        let p = entry.unwrap().path();
-        if p.file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.rsplit_once('.'))
-            .map(|(n, _)| n)
-            == Some(top.name)
-        {
-            std::fs::remove_dir_all(&p).unwrap();
-        }
-    }
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join(format!("{}.v", top.name));
     std::fs::write(&src, &top.verilog).unwrap();
     let config = dir.join("hier.vlt");
     std::fs::write(&config, format!("`verilator_config\n{blocks}")).unwrap();
     let status = Command::new("verilator")
-        .args(["--cc", "-O3", "--hierarchical", "--build", "-j", jobs])
-        .args(["--MAKEFLAGS", opt])
-        .args(["--top-module", top.name, "--prefix"])
-        .arg(format!("V{}", top.name))
+        .args(&args)
+        .args(["-j", jobs])
         .arg("-Mdir")
         .arg(&dir)
         .arg(&waivers)
@@ -127,8 +135,16 @@ fn verilate(
 fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     // OUT_DIR is <target>/<profile>/build/<crate>-<hash>/out.
-    let cache = out.ancestors().nth(3).unwrap().join("verilator-cache");
-    std::fs::create_dir_all(&cache).unwrap();
+    let cache = Cache {
+        dir: out.ancestors().nth(3).unwrap().join("verilator-cache"),
+        salt: format!(
+            "{} {:?} {:?}",
+            verilator(&["--version"]),
+            std::env::var("CXX").ok(),
+            std::env::var("CXXFLAGS").ok()
+        ),
+    };
+    std::fs::create_dir_all(&cache.dir).unwrap();
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let include = PathBuf::from(verilator(&["--getenv", "VERILATOR_ROOT"])).join("include");
     let cfg = msm_spec::config::SIM;
@@ -184,6 +200,13 @@ fn main() {
     for core in &stand_ins {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
         dirs.push(verilate(&core.unit, opt, &cache, &manifest, &jobs, &trace));
+    }
+    // What this run did not use is stale (an earlier Verilog of a unit).
+    for entry in std::fs::read_dir(&cache.dir).unwrap() {
+        let p = entry.unwrap().path();
+        if !dirs.contains(&p) {
+            std::fs::remove_dir_all(&p).unwrap();
+        }
     }
     let mut build = cc::Build::new();
     build

@@ -5,8 +5,8 @@
 //! selects are one register stage each. The same program is
 //! - evaluated on integers ([`Program::eval`]): the golden model of the structure, checked
 //!   against the field model;
-//! - scheduled ASAP ([`Program::schedule`]): every node starts when its last operand is ready,
-//!   operands ready earlier wait in delay lines, so the latency is computed, never typed;
+//! - scheduled ([`Program::schedule`]): ASAP gives the latency, computed, never typed; then
+//!   registers move later where that shortens the delay lines operands wait in (`lifetimes`);
 //! - counted ([`Program::counts`]): DSP tiles, LUT-built products, adder bits;
 //! - written as the body of a Verilog module ([`Program::verilog`]);
 //! - stepped clock by clock ([`Pipeline`]), register for register as that Verilog, for
@@ -89,6 +89,7 @@ impl Node {
     }
 }
 
+/// Built by [`Builder::finish`] and not changed after: its schedule is cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     /// Nodes in topological order, each with its width in bits.

@@ -5,17 +5,18 @@
 //! time in its window that costs least, over a few passes. Wiring stays ASAP (a slice is
 //! ready with what it slices), so it moves with the registers it reads.
 //!
-//! The cost of a stretch of `d` cycles of a delay line, per bit: `d` flip-flops when `d` <= 2,
-//! else a shift-register LUT (yosys makes SRLs of untapped runs from three cycles on), which
-//! outweighs any flip-flops (LUTs are what the large configurations run out of).
+//! The cost of a stretch of `d` cycles of a delay line, per bit: a flip-flop when `d` is 1, else
+//! a shift-register LUT (yosys makes SRLs of untapped runs of three registers, and the source's
+//! own register starts the run), which outweighs any flip-flops (LUTs are what the large
+//! configurations run out of).
 
 use super::dataflow::{Id, Node, Program};
 
-/// Per bit: a LUT outweighs the flip-flops of the longest line (latencies are below 64).
-fn line_cost(d: u64) -> u64 {
+/// Per bit, for a program of `latency`: an SRL outweighs the flip-flops of any line.
+fn line_cost(d: u64, latency: u64) -> u64 {
     match d {
         0..=1 => d,
-        d => 64 + d,
+        d => latency.max(63) + 1 + d,
     }
 }
 
@@ -59,7 +60,7 @@ impl Search<'_> {
         let mut from = self.ready[v];
         let mut cost = 0;
         for at in reads {
-            cost += line_cost(at - from);
+            cost += line_cost(at - from, self.latency);
             from = at;
         }
         self.p.width(v) as u64 * cost

@@ -1,7 +1,7 @@
 //! Montgomery multiplier a b R^-1 mod p, R = 2^256, one multiplication per clock.
 //!
 //! The block is the program of [`karatsuba::montgomery`] for the configuration (tile shape,
-//! carry chain, Karatsuba depth) laid out by its ASAP schedule: each node a register stage,
+//! carry chain, Karatsuba depth) laid out by its schedule: each node a register stage,
 //! each waiting value a delay line. rust-hdl cannot wire a graph from data, so the body is the
 //! program's own Verilog ([`Program::verilog`]); rust-hdl declares the ports, and its simulator
 //! steps the same schedule register by register ([`Pipeline`]).

@@ -1,7 +1,8 @@
 //! The proof harness of a pipelined unit: the unit's inputs are free at every step; those of
 //! step 0 are kept, and `latency` steps later the outputs must equal the specification of the
-//! kept inputs. The unit starts in any state its registers' initial values allow and takes
-//! arbitrary inputs before and after, so the property holds whatever else is in the pipeline.
+//! kept inputs. The units are feed-forward (no register feeds back), so an output is a function
+//! of the inputs `latency` clocks before alone: this step stands for every step, whatever else
+//! is in the pipeline.
 
 use msm_hw::verilog::{Dir, Port};
 
@@ -27,7 +28,7 @@ fn range(width: usize) -> String {
 }
 
 impl Harness {
-    /// The harness module `proof`, and the steps a bounded check needs to reach the assertion.
+    /// The harness module `proof`.
     pub fn verilog(&self) -> String {
         let inputs: Vec<&Port> = self
             .ports

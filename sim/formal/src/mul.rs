@@ -164,14 +164,19 @@ pub fn proofs(cfg: &Config) -> Result<Vec<Proof>, String> {
         proofs.push(prove(name, what, cfg, &program, spec));
     }
     // The broken variant: the first proof with a ternary adder, one LUT bit off.
-    let first = proofs.iter().find(|p| p.files[1].1.contains(LUT_INIT));
+    let unit = |p: &Proof| p.files.iter().position(|(f, _)| f == "unit.v").unwrap();
+    let first = proofs
+        .iter()
+        .find(|p| p.files[unit(p)].1.contains(LUT_INIT));
     if let Some(p) = first {
-        let (file, v) = &p.files[1];
+        let k = unit(p);
+        let (file, v) = &p.files[k];
         let at = v.find(LUT_INIT).unwrap() + LUT_INIT.len();
         let init = u64::from_str_radix(&v[at..at + 16], 16).map_err(|e| e.to_string())?;
         let broken = format!("{:016x}", init & !(1 << BROKEN_BIT));
         let mut files = p.files.clone();
-        files[1] = (file.clone(), v.replace(&v[at..at + 16], &broken));
+        files[k] = (file.clone(), v.replace(&v[at..at + 16], &broken));
+        assert_ne!(files[k].1, *v, "the broken variant differs");
         proofs.push(Proof {
             name: format!("{}.broken", p.name),
             what: "the same with the ternary adders' carry-save bit lost when all three summand bits are set".into(),
