@@ -176,12 +176,11 @@ mod tests {
 
     #[test]
     fn ecp5_capacity() {
-        let (notes, bram) = (vec![], "3".into());
+        let notes = vec![];
         let mut r = Resources {
             lut: 1000,
             ff: 2000,
             dsp: 156,
-            bram,
             ram36: 3.0,
             uram: 0,
             notes,

@@ -16,11 +16,9 @@ pub fn stat_cells(log: &str) -> Result<Cells, String> {
         if t.starts_with("End of script") || is_pass_header(t) {
             break;
         }
-        let mut words = t.split_whitespace();
-        let (Some(n), Some(kind), None) = (words.next(), words.next(), words.next()) else {
+        let Some((n, kind)) = count_line(t) else {
             continue;
         };
-        let Ok(n) = n.parse::<u64>() else { continue };
         match kind {
             "cells" => seen_cells = true,
             "wires" | "ports" | "memories" | "processes" | "submodules" => {}
@@ -31,6 +29,15 @@ pub fn stat_cells(log: &str) -> Result<Cells, String> {
         return Err("the yosys `stat` section has no cell count".into());
     }
     Ok(cells)
+}
+
+/// A `stat` count line, `<n> <kind>` (a cell type, a submodule, or `cells`, `wires`...).
+fn count_line(line: &str) -> Option<(u64, &str)> {
+    let mut words = line.split_whitespace();
+    let (Some(n), Some(kind), None) = (words.next(), words.next(), words.next()) else {
+        return None;
+    };
+    Some((n.parse().ok()?, kind))
 }
 
 /// One module's section of a hierarchical `stat`: its own cells and its kept submodules.
@@ -63,11 +70,9 @@ pub fn module_stats(log: &str) -> Result<BTreeMap<String, ModuleStat>, String> {
         let Some((_, stat, in_children)) = current.as_mut() else {
             continue;
         };
-        let mut words = t.split_whitespace();
-        let (Some(n), Some(kind), None) = (words.next(), words.next(), words.next()) else {
+        let Some((n, kind)) = count_line(t) else {
             continue;
         };
-        let Ok(n) = n.parse::<u64>() else { continue };
         match kind {
             "submodules" => *in_children = true,
             "wires" | "ports" | "memories" | "processes" | "cells" => {}
@@ -105,13 +110,21 @@ pub struct Resources {
     pub lut: u64,
     pub ff: u64,
     pub dsp: u64,
-    /// Block RAM as text: RAMB36 equivalents (+ URAM288) on xcup, DP16KD on ECP5.
-    pub bram: String,
-    /// The same as numbers: RAMB36 equivalents (a RAMB18 is 0.5) or DP16KD, and URAM288.
+    /// Block RAM: RAMB36 equivalents (a RAMB18 is 0.5) on xcup, DP16KD on ECP5; and URAM288.
     pub ram36: f64,
     pub uram: u64,
     /// Notable detail: shift-register LUTs, carry cells, unmapped cells.
     pub notes: Vec<String>,
+}
+
+impl Resources {
+    /// Block RAM as text: `88`, `2.5 + 2 URAM`.
+    pub fn bram(&self) -> String {
+        match self.uram {
+            0 => format!("{}", self.ram36),
+            u => format!("{} + {u} URAM", self.ram36),
+        }
+    }
 }
 
 /// The number of cells whose type passes `pred`.
@@ -154,11 +167,6 @@ pub fn xilinx(cells: &Cells) -> Resources {
     };
     let lutmem: u64 = cells.iter().map(|(k, n)| xilinx_lutmem_sites(k) * n).sum();
     let (ramb36, ramb18, uram) = (starts("RAMB36"), starts("RAMB18"), starts("URAM"));
-    let half = if ramb18 % 2 == 1 { ".5" } else { "" };
-    let mut bram = format!("{}{half}", ramb36 + ramb18 / 2);
-    if uram > 0 {
-        bram += &format!(" + {uram} URAM");
-    }
     let carry = |kind| cells.get(kind).copied().unwrap_or(0);
     let notes = notes(
         cells,
@@ -175,7 +183,6 @@ pub fn xilinx(cells: &Cells) -> Resources {
         lut: count(cells, is_lut) + lutmem,
         ff: starts("FD"),
         dsp: starts("DSP48"),
-        bram,
         ram36: ramb36 as f64 + ramb18 as f64 / 2.0,
         uram,
         notes,
@@ -199,7 +206,6 @@ pub fn ecp5(cells: &Cells) -> Resources {
         lut: of(&["LUT4"]) + 2 * ccu2,
         ff: of(&["TRELLIS_FF"]),
         dsp: of(&["MULT18X18D"]),
-        bram: of(&["DP16KD", "PDPW16KD"]).to_string(),
         ram36: of(&["DP16KD", "PDPW16KD"]) as f64,
         uram: 0,
         notes,
@@ -343,7 +349,7 @@ End of script. Logfile hash: 226da7eee1
         assert!(!cells.contains_key("port"));
         let r = xilinx(&cells);
         assert_eq!((r.lut, r.ff, r.dsp), (261 + 84 + 10 + 721, 666, 4));
-        assert_eq!(r.bram, "2.5 + 2 URAM");
+        assert_eq!(r.bram(), "2.5 + 2 URAM");
         assert_eq!(
             r.notes,
             [
@@ -359,7 +365,7 @@ End of script. Logfile hash: 226da7eee1
         let log = "=== earlier ===\n 5 cells\n 5 LUT4\n\n2.1. Pass\n=== u ===\n     100 cells\n      40   LUT4\n      10   CCU2C\n      30   TRELLIS_FF\n       2   MULT18X18D\n       1   DP16KD\n       3   $_DFF_P_\n";
         let r = ecp5(&stat_cells(log).unwrap());
         assert_eq!((r.lut, r.ff, r.dsp), (60, 30, 2));
-        assert_eq!(r.bram, "1");
+        assert_eq!(r.bram(), "1");
         assert!(r.notes.contains(&"3 unmapped $_DFF_P_".to_string()));
         assert!(stat_cells("no stat here").is_err());
     }

@@ -147,7 +147,7 @@ fn row(task: &Task, o: &Outcome, notes: &mut Vec<String>) -> Vec<String> {
     match &o.resources {
         Ok(r) => {
             row.extend([r.lut.to_string(), r.ff.to_string(), r.dsp.to_string()]);
-            row.push(r.bram.clone());
+            row.push(r.bram());
             if !r.notes.is_empty() {
                 notes.push(format!("{key}: {}", r.notes.join(", ")));
             }

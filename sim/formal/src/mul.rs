@@ -119,17 +119,18 @@ fn prove(name: String, what: String, cfg: &Config, program: &Program, spec: Stri
     }
 }
 
+/// Whether a sum has a variable: one of constants alone folds into a constant, nothing to prove.
+fn has_variable(shape: &SumShape) -> bool {
+    (shape.summands.iter()).any(|(o, _, _)| matches!(o, Operand::Var(_)))
+}
+
 /// One proof per sum shape and per sliver shape of `cfg`'s multiplier; on Xilinx, a broken
 /// ternary adder that must fail.
 pub fn proofs(cfg: &Config) -> Result<Vec<Proof>, String> {
     let (tile, chain) = (cfg.tile, cfg.carry_bits);
     let mut proofs = Vec::new();
     let shapes = karatsuba::montgomery_sums(tile, chain, cfg.karatsuba_levels);
-    let shapes = shapes.iter().filter(|s| {
-        s.summands
-            .iter()
-            .any(|(o, _, _)| matches!(o, Operand::Var(_)))
-    });
+    let shapes = shapes.iter().filter(|s| has_variable(s));
     for (k, shape) in shapes.enumerate() {
         let program = shape.program(tile, chain);
         let what = format!(
@@ -226,11 +227,7 @@ mod tests {
                 .collect();
             let xilinx = mul::adders(&cfg) == Adders::Xilinx;
             // Sums of constants alone fold into a constant: nothing to prove.
-            let variable = shapes.iter().filter(|s| {
-                s.summands
-                    .iter()
-                    .any(|(o, _, _)| matches!(o, Operand::Var(_)))
-            });
+            let variable = shapes.iter().filter(|s| has_variable(s));
             assert_eq!(sums, variable.count(), "{}", cfg.name);
             assert_eq!(broken.len(), xilinx as usize, "{}", cfg.name);
             for p in &proofs {
