@@ -2,6 +2,7 @@
 //! is a + b mod p or a - b mod p, with the valid bit and tag that came in.
 
 use msm_hw::config::Config;
+use msm_hw::field::limbs_to_biguint;
 use msm_hw::verilog::units;
 use msm_spec::limbs::P;
 
@@ -13,10 +14,6 @@ use crate::sby::{Proof, Verdict};
 /// which random operands hit with probability 2^-64 a limb.
 const CARRY: &str = "cx$d = (x_l < a_l) | ((x_l == a_l) & cx_in);";
 const BROKEN_CARRY: &str = "cx$d = (x_l < a_l);";
-
-fn hex(limbs: &[u64; 4]) -> String {
-    limbs.iter().rev().map(|l| format!("{l:016x}")).collect()
-}
 
 /// The proof for `cfg`'s add/sub unit and, when `broken`, the same against the unit with the
 /// carry bug above.
@@ -30,11 +27,11 @@ pub fn proofs(cfg: &Config) -> Result<Vec<Proof>, String> {
         ports: unit.ports.clone(),
         latency: unit.latency,
         decls: format!(
-            "localparam [256:0] P = 257'h{};\n\
+            "localparam [256:0] P = 257'h{:x};\n\
              wire [256:0] s = {{1'b0, a_0}} + {{1'b0, b_0}};\n\
              wire [256:0] d = {{1'b0, a_0}} - {{1'b0, b_0}};\n\
              wire [256:0] want = sub_0 ? (a_0 >= b_0 ? d : d + P) : (s >= P ? s - P : s);\n",
-            hex(&P)
+            limbs_to_biguint(&P)
         ),
         assume: vec!["a_0 < P && b_0 < P".into()],
         want: vec![
