@@ -24,6 +24,8 @@ pub struct CardInfo {
     pub lanes: usize,
     pub c_max: u32,
     pub lane_latency: usize,
+    /// Clocks between a lane's additions (1 unless the lane is folded).
+    pub lane_interval: usize,
     pub bases_capacity: u32,
     pub clock_mhz: u32,
     pub features: u32,
@@ -117,6 +119,7 @@ impl<T: Transport> Card<T> {
             lanes: read(Reg::Lanes)? as usize,
             c_max: read(Reg::CMax)?,
             lane_latency: read(Reg::LaneLatency)? as usize,
+            lane_interval: read(Reg::LaneInterval)? as usize,
             bases_capacity: read(Reg::BasesCapacity)?,
             clock_mhz: read(Reg::ClockMhz)?,
             features: read(Reg::Features)?,

@@ -24,6 +24,8 @@ pub const PARK_DEPTH: usize = 16;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScheduleCard {
     pub shape: CardShape,
+    /// Clocks between a lane's additions (1 unless the lane is folded).
+    pub interval: u64,
     /// Largest window width its bucket memory holds.
     pub c_max: u32,
     /// Host DMA bytes per card clock. Scalars stream in faster than the lanes take them, so
@@ -68,6 +70,7 @@ impl ScheduleBackend {
         ScheduleParams {
             c: plan.c,
             latency: self.card.shape.latency as u64,
+            interval: self.card.interval,
             lanes: self.card.shape.lanes,
             segments: buckets_per_window(plan.c) >> plan.m_log2,
             fifo_depth: PARK_DEPTH,

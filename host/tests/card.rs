@@ -375,6 +375,7 @@ fn schedule_model_tracks_the_card() {
     let mut model = msm_host::ScheduleBackend::new(
         msm_host::ScheduleCard {
             shape: msm_host::SIM_SHAPE,
+            interval: 1,
             c_max: msm_spec::config::SIM.c_max,
             dma_bytes_per_clock: timing.host_bytes_per_cycle.unwrap(),
             dma_latency: timing.host_latency,

@@ -135,3 +135,56 @@ fn the_u55c_fast_card_computes_msms() {
     let want: G1Projective = G1Projective::msm(&bases[..700], &s).unwrap();
     assert_eq!(card.msm(&s).unwrap(), want, "seed {seed}");
 }
+
+/// The ECP5 card: one folded lane (one multiplier and three add/sub units shared, an addition
+/// every II clocks), c_max 7. Its fast build runs the edge cases against arkworks at every c,
+/// and takes about II clocks an addition.
+#[test]
+fn the_ecp5_fast_card_with_its_folded_lane_computes_msms() {
+    let build = fast("ecp5");
+    let seed = msm_sim::seed::seed("ecp5 fast card");
+    let mut rng = msm_sim::seed::rng("ecp5 fast card");
+    let (mut bases, scalars) = random_inputs(400, seed);
+    bases[1] = bases[0];
+    bases[3] = -bases[2];
+    let r_1 = -Fr::one();
+    let mut sets: Vec<(String, Vec<Fr>)> = vec![
+        ("one point".into(), vec![Fr::from(5u64)]),
+        ("zeros".into(), vec![Fr::zero(); 20]),
+        ("r - 1".into(), vec![r_1; 20]),
+        ("P + P and P + (-P)".into(), vec![Fr::from(9u64); 4]),
+        ("333 random".into(), scalars[..333].to_vec()),
+    ];
+    let mixed = (0..400)
+        .map(|i| match rng.gen_range(0..4) {
+            _ if i < 4 => Fr::from(3u64),
+            0 => Fr::zero(),
+            1 => r_1,
+            _ => scalars[i],
+        })
+        .collect();
+    sets.push(("zeros, r - 1 and repeats".into(), mixed));
+    for window in [None, Some(2), Some(build.config.c_max)] {
+        let mut card = on(build, window);
+        let info = *card.card().info();
+        assert_eq!(
+            (info.lanes, info.c_max, info.lane_latency),
+            (1, build.config.c_max, build.shape.latency)
+        );
+        assert!(info.lane_interval > 1, "the ECP5 lane is folded");
+        let interval = info.lane_interval as f64;
+        card.load_bases(&bases).unwrap();
+        for (what, s) in &sets {
+            let want = G1Projective::msm(&bases[..s.len()], s).unwrap();
+            let r = card.msm_report(s).unwrap();
+            assert_eq!(r.point, want, "{what}, window {window:?} (seed {seed})");
+            let (adds, cycles) = (r.adds.unwrap() as f64, r.cycles.unwrap() as f64);
+            eprintln!(
+                "ecp5 fast card, {what}, c = {}: {adds} adds in {cycles} clocks",
+                r.window
+            );
+            // Every addition takes a slot of its own; the reduction's too.
+            assert!(cycles >= adds * interval, "{what}: {cycles} clocks");
+        }
+    }
+}

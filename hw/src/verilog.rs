@@ -165,7 +165,7 @@ macro_rules! with_core_params {
         match $cfg.name {
             "sim" => $m!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
             "u55c" => $m!(32, 4, 17, 530, 118, 81920, 224, 16, 784),
-            "ecp5" => $m!(16, 1, 14, 527, 162, 13312, 296, 16, 784),
+            "ecp5" => $m!(16, 1, 12, 525, 15, 2368, 340, 16, 784),
             other => panic!("no core instance for config {other}"),
         }
     };
@@ -371,20 +371,22 @@ fn card_verilog<
     })
 }
 
-/// A core around a stand-in lane, and the configuration it was built for.
+/// A core around a stand-in lane, the configuration it was built for, and the lane's II.
 pub struct StandIn {
     pub unit: Unit,
     pub cfg: Config,
+    pub interval: usize,
 }
 
 /// The test configuration's core around a stand-in lane (`FqLane::stand_in`) of latency
-/// L = 1, 2, 7, 64 and 113 (the real lane's, asserted in hw/tests/generate.rs), and with 4 lanes
-/// at L = 7 (left-over windows shared 2 and 4 ways, and not at all): the engine's and the lane
-/// split's control logic, tested in seconds at any depth. Unit `msm_core_l<L>` (latency L); its
-/// file holds the core and the stand-in `fq_lane`.
+/// L = 1, 2, 7, 64 and 113 (the real lane's, asserted in hw/tests/generate.rs), with 4 lanes
+/// at L = 7 (left-over windows shared 2 and 4 ways, and not at all), and folded (an addition
+/// every II clocks) at L = 7, II = 3 and L = 40, II = 12: the engine's and the lane split's
+/// control logic, tested in seconds at any depth. Unit `msm_core_l<L>` (latency L); its file
+/// holds the core and the stand-in `fq_lane`.
 pub fn stand_in_cores() -> Vec<StandIn> {
     macro_rules! core {
-        ($name:literal, $l:literal, $lanes:literal, $a:literal, $depth:literal, $entries:literal, $chains:literal) => {{
+        ($name:literal, $l:literal, $ii:literal, $lanes:literal, $a:literal, $depth:literal, $entries:literal, $chains:literal) => {{
             type C = MsmCore<16, $lanes, $a, { 513 + $a }, $depth, $entries, $chains, 2, 770>;
             let cfg = Config {
                 lanes: $lanes,
@@ -392,12 +394,12 @@ pub fn stand_in_cores() -> Vec<StandIn> {
             };
             assert_eq!(
                 C::SHAPE,
-                core::shape_with_latency(&cfg, $l),
+                core::shape_with_lane(&cfg, $l, $ii),
                 "{}: the core's type parameters",
                 $name
             );
             let core = emit::<C>($name);
-            let lane = emit_with("fq_lane", || Box::new(FqLane::<16>::stand_in($l)));
+            let lane = emit_with("fq_lane", || Box::new(FqLane::<16>::stand_in($l, $ii)));
             StandIn {
                 unit: Unit {
                     name: $name,
@@ -408,15 +410,18 @@ pub fn stand_in_cores() -> Vec<StandIn> {
                     instantiates: &[],
                 },
                 cfg,
+                interval: $ii,
             }
         }};
     }
     vec![
-        core!("msm_core_l1", 1, 2, 13, 2, 6656, 64),
-        core!("msm_core_l2", 2, 2, 13, 3, 6656, 64),
-        core!("msm_core_l7", 7, 2, 13, 8, 6656, 64),
-        core!("msm_core_l7_4lanes", 7, 4, 12, 8, 3584, 32),
-        core!("msm_core_l64", 64, 2, 13, 65, 6656, 128),
-        core!("msm_core_l113", 113, 2, 13, 114, 6656, 208),
+        core!("msm_core_l1", 1, 1, 2, 13, 2, 6656, 64),
+        core!("msm_core_l2", 2, 1, 2, 13, 3, 6656, 64),
+        core!("msm_core_l7", 7, 1, 2, 13, 8, 6656, 64),
+        core!("msm_core_l7_4lanes", 7, 1, 4, 12, 8, 3584, 32),
+        core!("msm_core_l7_ii3", 7, 3, 2, 13, 3, 6656, 64),
+        core!("msm_core_l40_ii12", 40, 12, 2, 13, 4, 6656, 76),
+        core!("msm_core_l64", 64, 1, 2, 13, 65, 6656, 128),
+        core!("msm_core_l113", 113, 1, 2, 13, 114, 6656, 208),
     ]
 }

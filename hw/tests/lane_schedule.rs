@@ -2,7 +2,9 @@
 //! valid for every configuration.
 
 use msm_hw::config::ALL;
-use msm_hw::point::schedule::{asap, lane_program, Kind, UnitLatency, Val};
+use msm_hw::point::schedule::{
+    asap, lane_program, schedule, Kind, LaneUnits, Schedule, UnitLatency, Val,
+};
 use msm_sim::model::{Affine, Fq, Projective};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -72,9 +74,9 @@ fn program_is_the_models_formula_in_both_modes() {
 fn asap_schedule_is_valid_for_every_config() {
     let program = lane_program();
     assert_eq!(
-        program.units(),
+        program.op_counts(),
         (12, 28),
-        "12 multipliers, 28 add/sub units"
+        "12 multiplications, 28 add/sub operations"
     );
     for cfg in ALL {
         let lat = UnitLatency::of(&cfg);
@@ -98,6 +100,49 @@ fn asap_schedule_is_valid_for_every_config() {
         // The critical path: X1 + Z1 (14), x (X2 + Z2) (16), - (t0 + t2) (18), x 9 (24: four
         // add/subs), x t4 (25), t2 - x3 (27): two multiplications and seven add/subs.
         assert_eq!(s.latency, 2 * lat.mul + 7 * lat.add_sub, "{}", cfg.name);
+    }
+}
+
+#[test]
+fn modulo_schedules_share_units_without_collisions() {
+    let program = lane_program();
+    let ready = |s: &Schedule, v: Val| match v {
+        Val::In(_) => 0,
+        Val::Op(i) => s.ready[i],
+    };
+    for cfg in ALL {
+        let lat = UnitLatency::of(&cfg);
+        let mut shapes = vec![LaneUnits::PerOperation, cfg.lane_units];
+        for muls in [1, 2, 3, 12] {
+            for add_subs in [1, 2, 3, 28] {
+                shapes.push(LaneUnits::Shared { muls, add_subs });
+            }
+        }
+        for shape in shapes {
+            let s = schedule(&program, lat, shape);
+            let (muls, add_subs) = program.units(shape);
+            let ii = 12usize.div_ceil(muls).max(28usize.div_ceil(add_subs)) as u64;
+            assert_eq!(s.interval, ii, "{} {shape:?}", cfg.name);
+            let mut taken = std::collections::BTreeSet::new();
+            for (i, op) in program.ops.iter().enumerate() {
+                assert!(s.start[i] >= ready(&s, op.a).max(ready(&s, op.b)));
+                assert_eq!(s.ready[i], s.start[i] + lat.of_kind(op.kind));
+                let units = if op.kind == Kind::Mul { muls } else { add_subs };
+                assert!(s.unit[i] < units);
+                assert!(
+                    taken.insert((op.kind == Kind::Mul, s.unit[i], s.start[i] % ii)),
+                    "{} {shape:?}: op {i} collides on its unit",
+                    cfg.name
+                );
+            }
+            assert_eq!(
+                s.latency,
+                program.outputs.iter().map(|&v| ready(&s, v)).max().unwrap()
+            );
+            if (muls, add_subs) == (12, 28) {
+                assert_eq!(s, asap(&program, lat), "a unit per operation is ASAP");
+            }
+        }
     }
 }
 

@@ -13,6 +13,7 @@ fn params(c: u32, latency: u64, lanes: usize) -> ScheduleParams {
     ScheduleParams {
         c,
         latency,
+        interval: 1,
         lanes,
         segments: auto_segments(c, latency, lanes),
         fifo_depth: 16,

@@ -28,8 +28,12 @@ const DRIVEN: [&str; 6] = [
 
 /// The configurations whose whole card is also built with behavioural field units
 /// (`msm_hw::verilog::fast_card`): the test configuration, to check it against the structural
-/// build, and the large card, to measure it at full size.
-const FAST_CONFIGS: [msm_spec::config::Config; 2] = [msm_spec::config::SIM, msm_spec::config::U55C];
+/// build, the large card, to measure it at full size, and the ECP5 card (its folded lane).
+const FAST_CONFIGS: [msm_spec::config::Config; 3] = [
+    msm_spec::config::SIM,
+    msm_spec::config::U55C,
+    msm_spec::config::ECP5_85F,
+];
 
 /// Verilator's answer to `args`.
 fn verilator(args: &[&str]) -> String {
@@ -296,19 +300,19 @@ fn main() {
     for core in &stand_ins {
         let unit = &core.unit;
         add_glue(unit, Some("msm_core"), true);
-        let shape = msm_hw::msm::core::shape_with_latency(&core.cfg, unit.latency);
+        let shape = msm_hw::msm::core::shape_with_lane(&core.cfg, unit.latency, core.interval);
         models += &format!(
-            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }}, chains: {} }},\n",
-            unit.name, shape.lanes, unit.latency, shape.chains
+            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }}, chains: {}, interval: {} }},\n",
+            unit.name, shape.lanes, unit.latency, shape.chains, core.interval
         );
     }
     let mut cards = String::new();
     for (cfg, card) in &fast_cards {
         add_glue(card, Some("msm_card"), true);
         cards += &format!(
-            "    crate::card::CardModel {{ unit: &{}::UNIT, config: msm_spec::config::{}, fast: true, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }} }},\n",
+            "    crate::card::CardModel {{ unit: &{}::UNIT, config: msm_spec::config::ALL[{}], fast: true, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }} }},\n",
             card.name,
-            cfg.name.to_uppercase(),
+            msm_spec::config::ALL.iter().position(|c| c == cfg).unwrap(),
             cfg.lanes,
             msm_hw::point::lane::latency(cfg)
         );

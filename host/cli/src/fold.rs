@@ -123,6 +123,7 @@ fn schedule_card(config: &str) -> Result<msm_host::ScheduleCard, String> {
     let t = msm_host::Timing::pcie(cfg.clock_mhz);
     Ok(msm_host::ScheduleCard {
         shape,
+        interval: msm_hw::point::lane::interval(&cfg) as u64,
         c_max: cfg.c_max,
         dma_bytes_per_clock: t.host_bytes_per_cycle.unwrap_or(f64::INFINITY),
         dma_latency: t.host_latency,

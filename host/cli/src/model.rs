@@ -21,6 +21,9 @@ pub struct Args {
     /// Adder pipeline latency L in cycles.
     #[arg(long, default_value_t = 200)]
     latency: u64,
+    /// Clocks between a lane's additions: 1, or II of a folded lane (ecp5: 12).
+    #[arg(long, default_value_t = 1)]
+    interval: u64,
     /// Adder lanes: `1,2`.
     #[arg(long, default_value = "1,2")]
     lanes: List,
@@ -91,8 +94,8 @@ pub fn run(a: &Args) -> Result<(), String> {
     if let Some(&c) = a.window.0.iter().find(|c| !WINDOW_RANGE.contains(c)) {
         return Err(format!("window {c} outside {WINDOW_RANGE:?}"));
     }
-    if a.lanes.0.contains(&0) || a.latency == 0 {
-        return Err("lanes and latency must be at least 1".into());
+    if a.lanes.0.contains(&0) || a.latency == 0 || a.interval == 0 {
+        return Err("lanes, latency and interval must be at least 1".into());
     }
     let seed = a.seed.unwrap_or_else(msm_sim::seed::fresh);
     eprintln!("seed {seed} (replay with --seed {seed}); schedule model: a projection, not RTL");
@@ -117,6 +120,7 @@ pub fn run(a: &Args) -> Result<(), String> {
                 let p = ScheduleParams {
                     c,
                     latency: a.latency,
+                    interval: a.interval,
                     lanes,
                     segments,
                     fifo_depth: a.fifo,
@@ -230,6 +234,7 @@ fn compare(a: &Args, seed: u64) -> Result<(), String> {
                     let p = ScheduleParams {
                         c,
                         latency: a.latency,
+                        interval: a.interval,
                         lanes,
                         segments,
                         fifo_depth: a.fifo,

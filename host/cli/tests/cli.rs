@@ -238,8 +238,8 @@ fn fold_json_on_each_prover() {
 }
 
 /// `--config u55c --fast-sim`: the 4-lane card runs (its lanes in the JSON, the CPU and the
-/// model of that card agreeing);
-/// a build that does not exist is a clear error.
+/// model of that card agreeing), and the ECP5 card with its folded lane; a build that does not
+/// exist is a clear error.
 #[cfg(feature = "sim")]
 #[test]
 fn bench_on_the_u55c_fast_card() {
@@ -270,13 +270,26 @@ fn bench_on_the_u55c_fast_card() {
         (&lines[1]["backend"], &lines[1]["lanes"]),
         (&"card".into(), &lanes.into())
     );
+    // The ECP5 card's folded lane: one lane, the model of the same card agreeing on the point.
     let mut a = args("ecp5").to_vec();
+    a.push(&seed);
+    let lines = json_lines(msm(&a));
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        (&lines[1]["backend"], &lines[1]["lanes"]),
+        (&"card".into(), &1.into())
+    );
+    // Without --fast-sim only the test configuration's card is built.
+    let mut a: Vec<&str> = args("u55c")
+        .into_iter()
+        .filter(|&x| x != "--fast-sim")
+        .collect();
     a.push(&seed);
     let out = msm(&a);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("no simulated card of config \"ecp5\" with --fast-sim"),
+        err.contains("no simulated card of config \"u55c\": this build has"),
         "{err}"
     );
 }

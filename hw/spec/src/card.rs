@@ -108,6 +108,7 @@ registers! {
     TotalDmaBytesHi total_dma_bytes_hi Ro "High word of the register before.",
     ClockLo clock_lo Ro "Clocks since power-up (free-running: read hi, lo, hi).",
     ClockHi clock_hi Ro "High word of the register before.",
+    LaneInterval lane_interval Ro "Clocks between the additions a lane takes: 1, or II of a folded lane (minor version 1).",
     EndedAtLo ended_at_lo Ro "`clock` when the last command ended.",
     EndedAtHi ended_at_hi Ro "High word of the register before.",
 }
@@ -141,7 +142,7 @@ pub const PCI_CLASS: u32 = 0x12_00_00;
 /// `id`: "MSM1" as a little-endian word.
 pub const CARD_ID: u32 = u32::from_le_bytes(*b"MSM1");
 /// `version`: what this driver and this RTL speak. A different major is incompatible.
-pub const VERSION: u32 = 1 << 16;
+pub const VERSION: u32 = 1 << 16 | 1;
 
 /// `features`: results are chain sums (the host finishes each window).
 pub const FEATURE_CHAIN_SUMS: u32 = 1 << 0;

@@ -26,6 +26,8 @@ pub struct Config {
     pub c_max: u32,
     /// Adder lanes.
     pub lanes: usize,
+    /// The field units of each adder lane.
+    pub lane_units: LaneUnits,
     /// Multiplier tile.
     pub tile: Tile,
     /// Longest carry chain in one pipeline stage of the add/sub units, in bits: 256 bits of
@@ -46,6 +48,16 @@ pub struct Config {
     pub clock_mhz: u32,
     /// Card memory holds 2^bases_log2 bases (64 B each).
     pub bases_log2: u32,
+}
+
+/// The field units an adder lane is built of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneUnits {
+    /// One unit per operation of the addition formula: one addition a clock.
+    PerOperation,
+    /// `muls` multipliers and `add_subs` add/sub units shared by the operations on a modulo
+    /// schedule: one addition every II clocks, II the most operations of one kind per unit.
+    Shared { muls: usize, add_subs: usize },
 }
 
 /// An FPGA family the synthesis flow targets.
@@ -80,6 +92,7 @@ pub const SIM: Config = Config {
     name: "sim",
     c_max: 10,
     lanes: 2,
+    lane_units: LaneUnits::PerOperation,
     tile: MULT18X18,
     carry_bits: 64,
     karatsuba_levels: 4,
@@ -97,6 +110,7 @@ pub const U55C: Config = Config {
     name: "u55c",
     c_max: 15,
     lanes: 4,
+    lane_units: LaneUnits::PerOperation,
     tile: DSP48E2,
     carry_bits: 64,
     karatsuba_levels: 4,
@@ -108,11 +122,18 @@ pub const U55C: Config = Config {
     bases_log2: 26,
 };
 
-/// Lattice ECP5 LFE5UM5G-85F, for a real open place-and-route.
+/// Lattice ECP5 LFE5UM5G-85F, for a real open place-and-route: a folded lane.
 pub const ECP5_85F: Config = Config {
     name: "ecp5",
-    c_max: 10,
+    // Its 208 EBR (18 kbit each) hold 37 windows x 64 buckets of 784 bits (110 EBR as 512 x 36)
+    // beside the chain sums; c_max = 8 (33 x 128) would need 198 of them for the buckets alone.
+    c_max: 7,
     lanes: 1,
+    // One multiplier (12 products an addition) and three add/sub units (28 operations).
+    lane_units: LaneUnits::Shared {
+        muls: 1,
+        add_subs: 3,
+    },
     tile: MULT18X18,
     carry_bits: 32,
     karatsuba_levels: 4,

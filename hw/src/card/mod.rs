@@ -193,6 +193,7 @@ pub struct MsmCard<
     lanes: Constant<Bits<32>>,
     c_max: Constant<Bits<32>>,
     lane_latency: Constant<Bits<32>>,
+    lane_interval: Constant<Bits<32>>,
     capacity: Constant<Bits<32>>,
     clock_mhz: Constant<Bits<32>>,
     features: Constant<Bits<32>>,
@@ -367,6 +368,7 @@ card_impl! { MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY> 
             lanes: k(LANES as u64),
             c_max: k(u64::from(cfg.c_max)),
             lane_latency: k(latency as u64),
+            lane_interval: k(crate::point::lane::interval(cfg) as u64),
             capacity: k(1 << cfg.bases_log2),
             clock_mhz: k(u64::from(cfg.clock_mhz)),
             features: k(u64::from(spec::FEATURES)),
@@ -450,6 +452,7 @@ card_impl! { Logic for MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOC
         self.regs.lanes.next = self.lanes.val();
         self.regs.c_max.next = self.c_max.val();
         self.regs.lane_latency.next = self.lane_latency.val();
+        self.regs.lane_interval.next = self.lane_interval.val();
         self.regs.bases_capacity.next = self.capacity.val();
         self.regs.clock_mhz.next = self.clock_mhz.val();
         self.regs.features.next = self.features.val();

@@ -35,7 +35,7 @@ pub struct Shape {
     /// Bucket address bits of one lane: ceil(W(c_max) / lanes) 2^(c_max-1) entries.
     pub address_bits: usize,
     pub word_bits: usize,
-    /// The in-flight table: L + 1.
+    /// The in-flight table: ceil((L + 1) / II).
     pub depth: usize,
     /// Buckets per lane.
     pub entries: usize,
@@ -53,11 +53,12 @@ pub trait Shaped {
 
 /// The shape of `cfg`'s core with its own adder lane.
 pub fn shape(cfg: &Config) -> Shape {
-    shape_with_latency(cfg, lane::latency(cfg))
+    shape_with_lane(cfg, lane::latency(cfg), lane::interval(cfg))
 }
 
-/// The shape of `cfg`'s core around a lane of latency `latency` (a stand-in lane in tests).
-pub fn shape_with_latency(cfg: &Config, latency: usize) -> Shape {
+/// The shape of `cfg`'s core around a lane of latency `latency` taking an addition every
+/// `interval` clocks (a stand-in lane in tests).
+pub fn shape_with_lane(cfg: &Config, latency: usize, interval: usize) -> Shape {
     let entries = LaneSplit::new(cfg.c_max, cfg.lanes).slots() << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
     let chains = (2..=cfg.c_max)
@@ -70,7 +71,7 @@ pub fn shape_with_latency(cfg: &Config, latency: usize) -> Shape {
         lanes: cfg.lanes,
         address_bits,
         word_bits: word_bits(address_bits),
-        depth: latency + 1,
+        depth: (latency + 1).div_ceil(interval),
         entries,
         chains,
         epoch_bits: cfg.epoch_bits as usize,

@@ -14,6 +14,10 @@
 //! address leaves it at the edge that writes its bucket back, so a later read sees the sum. It
 //! costs O(L) registers instead of a busy bit per bucket (147,456 buckets per lane on a U55C).
 //!
+//! A folded lane takes an addition every II clocks: the engine issues (and the reduction
+//! steps) only in the clocks the lane marks with `slot`, and the table shifts only then, so
+//! ceil((L + 1) / II) entries cover the L + 1 clocks an address is in flight.
+//!
 //! Entries carry the epoch of the MSM that wrote them: `start` begins an MSM by moving to the
 //! next epoch, so an entry of an earlier MSM reads as empty with no clearing. Epoch 0 is no
 //! MSM's (power-up leaves every entry at 0); when the last epoch (2^EPOCH - 1) is used up,
@@ -49,8 +53,8 @@ pub const fn word_bits(address_bits: usize) -> usize {
     SIGN_BIT + 1 + address_bits
 }
 
-/// `A`: bucket address bits; `WORD` = [`word_bits`]`(A)`; `DEPTH` = L + 1 (the in-flight
-/// table); `ENTRIES` buckets; `CHAINS`: the most chains a reduction runs (its sums' RAMs);
+/// `A`: bucket address bits; `WORD` = [`word_bits`]`(A)`; `DEPTH` = ceil((L + 1) / II) (the
+/// in-flight table); `ENTRIES` buckets; `CHAINS`: the most chains a reduction runs (its sums' RAMs);
 /// `EPOCH`: epoch bits; `ENTRY` = [`entry_bits`]`(EPOCH)`.
 #[derive(LogicBlock)]
 pub struct MsmEngine<
@@ -128,7 +132,7 @@ pub struct MsmEngine<
     one_a: Constant<Bits<A>>,
     sum_data: Signal<Local, Bits<768>>,
     park: SynchronousFIFO<Bits<WORD>, 4, 5, 1>,
-    /// In-flight table: entry k holds the address issued k + 1 clocks ago.
+    /// In-flight table: entry k holds the address issued k + 1 slots ago.
     cam: [DFF<Bits<A>>; DEPTH],
     cam_valid: [DFF<Bit>; DEPTH],
     epoch: DFF<Bits<EPOCH>>,
@@ -414,9 +418,11 @@ impl<
         self.head_free.next = !self.park.empty.val() & !self.head_busy.val();
         self.a_free.next = !self.a_busy.val();
         self.b_free.next = !self.b_busy.val();
-        self.issue_head.next = self.head_free.val();
-        self.issue_a.next = !self.head_free.val() & self.a_valid.q.val() & self.a_free.val();
-        self.issue_b.next = !self.head_free.val()
+        self.issue_head.next = self.lane.slot.val() & self.head_free.val();
+        self.issue_a.next =
+            self.lane.slot.val() & !self.head_free.val() & self.a_valid.q.val() & self.a_free.val();
+        self.issue_b.next = self.lane.slot.val()
+            & !self.head_free.val()
             & self.a_valid.q.val()
             & !self.a_free.val()
             & self.b_valid.q.val()
@@ -443,12 +449,18 @@ impl<
         {
             self.conflict_count.d.next = self.conflict_count.q.val() + 1;
         }
-        // The in-flight table shifts every clock; the issue enters at the bottom.
-        self.cam[0].d.next = self.issue_address.val();
-        self.cam_valid[0].d.next = self.issue.val();
-        for i in 1..DEPTH {
-            self.cam[i].d.next = self.cam[i - 1].q.val();
-            self.cam_valid[i].d.next = self.cam_valid[i - 1].q.val();
+        // The in-flight table shifts every slot; the issue enters at the bottom.
+        for i in 0..DEPTH {
+            self.cam[i].d.next = self.cam[i].q.val();
+            self.cam_valid[i].d.next = self.cam_valid[i].q.val();
+        }
+        if self.lane.slot.val() {
+            self.cam[0].d.next = self.issue_address.val();
+            self.cam_valid[0].d.next = self.issue.val();
+            for i in 1..DEPTH {
+                self.cam[i].d.next = self.cam[i - 1].q.val();
+                self.cam_valid[i].d.next = self.cam_valid[i - 1].q.val();
+            }
         }
 
         // The queue moves up past the entries that left; the input's head joins if there is
@@ -474,11 +486,12 @@ impl<
         // Issue: read the bucket; next clock the lane gets bucket and point.
         // Reduction: chain q, bucket offset k (from m - 1 down), phase A (R += B_k) over every
         // chain, then phase B (S += R) over every chain; rounds k = m-1..0. A chain's next read
-        // of R or S comes `last_chain + 1` >= L + 2 clocks after it was issued: written back.
+        // of R or S comes `last_chain + 1` >= L + 2 slots (so clocks) after it was issued:
+        // written back.
         self.red_address.next = (self.red_chain.q.val()
             << bit_cast::<A, 4>(self.red_m_log2.q.val()))
             + self.red_step.q.val();
-        if self.reducing.q.val() {
+        if self.reducing.q.val() & self.lane.slot.val() {
             self.red_chain.d.next = self.red_chain.q.val() + 1;
             if self.red_chain.q.val() == self.red_last.q.val() {
                 self.red_chain.d.next = 0.into();
@@ -515,7 +528,7 @@ impl<
             self.plain.read_address.next = self.read_address.val();
             self.triangle.read_address.next = self.read_address.val();
         }
-        self.s1_valid.d.next = self.issue.val() | self.reducing.q.val();
+        self.s1_valid.d.next = self.issue.val() | (self.reducing.q.val() & self.lane.slot.val());
         self.s1_reduce.d.next = self.reducing.q.val();
         self.s1_phase.d.next = self.red_phase.q.val();
         self.s1_first.d.next = self.red_first.q.val();

@@ -1,10 +1,14 @@
-//! The adder lane in RTL: one complete projective addition per clock.
+//! The adder lane in RTL: one complete projective addition per clock, or one every II clocks
+//! when its units are shared (a folded lane).
 //!
-//! The lane is the program of [`lane_program`] laid out by its [`asap`] schedule: one pipelined
-//! unit per operation (`fq_mul` or `fq_add_sub`, generated once per configuration and
-//! instantiated here by module name), and a shift register for every value that waits. A
-//! value read at several later cycles has one register chain with several taps. Valid, tag and
-//! the negate bit travel in chains of their own, so the units' own tags are unused.
+//! The lane is the program of [`lane_program`] laid out by its [`schedule`]: pipelined units
+//! (`fq_mul` and `fq_add_sub`, generated once per configuration and instantiated here by
+//! module name), and a shift register for every value that waits. A value read at several later
+//! cycles has one register chain with several taps. Valid, tag and the negate bit travel in
+//! chains of their own, so the units' own tags are unused. With shared units (II > 1) a
+//! free-running `phase` counter (cycle mod II) selects each unit's operation, each chain shifts
+//! once per addition in its value's phase, and `slot` tells the engine which clock may issue:
+//! the one before phase 0.
 //!
 //! rust-hdl's `#[hdl_gen]` cannot wire a graph from data (array indices must be loop
 //! variables), so the body is written by [`FqLane::new`] from the schedule and emitted as the
@@ -16,9 +20,9 @@ use std::fmt::Write as _;
 
 use rust_hdl::prelude::*;
 
-use super::schedule::{asap, lane_program, Kind, Schedule, UnitLatency, Val};
+use super::schedule::{lane_program, schedule, Kind, Schedule, UnitLatency, Val};
 use crate::config::Config;
-use crate::pipeline::DelayLines;
+use crate::pipeline::{in_phase, DelayLines};
 
 /// Ports shared by the two unit references; `$sub` adds the add/sub unit's `sub` port.
 macro_rules! unit_ref {
@@ -70,9 +74,11 @@ unit_ref!(
 );
 
 /// The lane: inputs (X1:Y1:Z1) + (X2:±Y2:Z2) in Montgomery form, with `negate` selecting -Y2;
-/// outputs (X3:Y3:Z3) L cycles later with the same `valid` and `tag`.
+/// outputs (X3:Y3:Z3) L cycles later with the same `valid` and `tag`. An input is taken in the
+/// clock after one with `slot` (every clock unless the units are shared).
 pub struct FqLane<const TAG: usize> {
     pub clock: Signal<In, Clock>,
+    pub slot: Signal<Out, Bit>,
     pub valid_in: Signal<In, Bit>,
     pub negate: Signal<In, Bit>,
     pub tag_in: Signal<In, Bits<TAG>>,
@@ -96,30 +102,74 @@ pub struct FqLane<const TAG: usize> {
 /// Verilog names of the program's inputs ([`Val::In`] order).
 const INPUT_NAMES: [&str; 7] = ["x1", "y1", "z1", "x2", "y2", "z2", "256'd0"];
 
-/// Latency of the lane for `cfg`: the schedule's L.
-pub fn latency(cfg: &Config) -> usize {
-    asap(&lane_program(), UnitLatency::of(cfg)).latency as usize
+/// The lane's schedule for `cfg`.
+pub fn lane_schedule(cfg: &Config) -> Schedule {
+    schedule(&lane_program(), UnitLatency::of(cfg), cfg.lane_units)
 }
 
-/// A body: unit inputs and outputs assigned from delay-line taps, and constant inputs.
-#[derive(Default)]
+/// Latency of the lane for `cfg`: the schedule's L.
+pub fn latency(cfg: &Config) -> usize {
+    lane_schedule(cfg).latency as usize
+}
+
+/// Clocks between the additions the lane of `cfg` takes: the schedule's II.
+pub fn interval(cfg: &Config) -> usize {
+    lane_schedule(cfg).interval as usize
+}
+
+/// A body: unit inputs and outputs assigned from delay-line taps or constants, each in the
+/// phases of the operations that use it.
 struct BodyWriter {
     lines: DelayLines,
-    assigns: Vec<(String, String)>,
-    consts: Vec<(String, String)>,
+    interval: u64,
+    /// Each target's value in each phase that sets it, targets in first-set order.
+    assigns: Vec<(String, Vec<(u64, String)>)>,
 }
 
 impl BodyWriter {
+    fn new(interval: u64) -> Self {
+        BodyWriter {
+            lines: DelayLines::with_interval(interval),
+            interval,
+            assigns: Vec::new(),
+        }
+    }
+
+    /// Sets `target` to `value` in the phase of cycle `at`.
+    fn set(&mut self, target: String, at: u64, value: String) {
+        let phase = at % self.interval;
+        match self.assigns.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, values)) => {
+                assert!(
+                    values.iter().all(|&(p, _)| p != phase),
+                    "{target} set twice in phase {phase}"
+                );
+                values.push((phase, value));
+            }
+            None => self.assigns.push((target, vec![(phase, value)])),
+        }
+    }
+
     /// Reads `source` (ready at `ready`) at cycle `at` into `target`.
     fn read(&mut self, target: String, source: &str, width: usize, ready: u64, at: u64) {
         let tap = self.lines.tap(source, width, ready, at);
-        self.assigns.push((target, tap));
+        self.set(target, at, tap);
     }
 
     fn finish(self) -> String {
         let mut v = self.lines.finish();
-        for (target, value) in self.assigns.iter().chain(&self.consts) {
-            let _ = writeln!(v, "always @(*) {target} = {value};");
+        for (target, values) in &self.assigns {
+            if let [(_, value)] = values.as_slice() {
+                let _ = writeln!(v, "always @(*) {target} = {value};");
+                continue;
+            }
+            // Phases no operation uses keep the first value (no latch).
+            let _ = writeln!(v, "always @(*) case (phase)");
+            for (phase, value) in values {
+                let _ = writeln!(v, "    {phase}: {target} = {value};");
+            }
+            let _ = writeln!(v, "    default: {target} = {};", values[0].1);
+            let _ = writeln!(v, "endcase");
         }
         v
     }
@@ -130,8 +180,8 @@ impl<const TAG: usize> FqLane<TAG> {
     pub fn new(cfg: &Config) -> Self {
         assert_eq!(TAG, cfg.tag_bits as usize, "lane tag width");
         let program = lane_program();
-        let schedule = asap(&program, UnitLatency::of(cfg));
-        let (muls, add_subs) = program.units();
+        let schedule = lane_schedule(cfg);
+        let (muls, add_subs) = program.units(cfg.lane_units);
         FqLane {
             mul: (0..muls).map(|_| Default::default()).collect(),
             add_sub: (0..add_subs).map(|_| Default::default()).collect(),
@@ -144,13 +194,13 @@ impl<const TAG: usize> FqLane<TAG> {
     /// of `latency` clocks, but integer arithmetic mod 2^256, coordinate by coordinate:
     /// X3 = X1 ± X2 (minus with `negate`), Y3 = Y1 + Y2, Z3 = Z1 + Z2. X alone is a group
     /// (identity 0, as in the identity point (0 : 1 : 0)), so every bucket and running sum of X
-    /// is exactly checkable at any latency.
-    pub fn stand_in(latency: usize) -> Self {
+    /// is exactly checkable at any latency. It takes an addition every `interval` clocks, as a
+    /// folded lane does.
+    pub fn stand_in(latency: usize, interval: usize) -> Self {
         assert!(latency >= 1, "a stand-in lane registers its result");
-        let mut w = BodyWriter::default();
-        let l = latency as u64;
-        w.read("valid_out".into(), "valid_in", 1, 0, l);
-        w.read("tag_out".into(), "tag_in", TAG, 0, l);
+        let (l, ii) = (latency as u64, interval as u64);
+        let mut w = BodyWriter::new(ii);
+        outputs(&mut w, l, TAG);
         w.read("x3".into(), "(negate ? x1 - x2 : x1 + x2)", 256, 0, l);
         w.read("y3".into(), "y1 + y2", 256, 0, l);
         w.read("z3".into(), "z1 + z2", 256, 0, l);
@@ -165,6 +215,7 @@ impl<const TAG: usize> FqLane<TAG> {
     pub fn reference() -> Self {
         FqLane {
             clock: Default::default(),
+            slot: Default::default(),
             valid_in: Default::default(),
             negate: Default::default(),
             tag_in: Default::default(),
@@ -186,19 +237,41 @@ impl<const TAG: usize> FqLane<TAG> {
     }
 }
 
-/// The lane's Verilog body. Unit k of each kind runs the k-th operation of that kind.
+/// `slot`, and valid and tag out at `latency`: valid for one clock when the lane is folded.
+fn outputs(w: &mut BodyWriter, latency: u64, tag_bits: usize) {
+    let ii = w.interval;
+    let valid = w.lines.tap("valid_in", 1, 0, latency);
+    let (slot, valid) = match ii {
+        1 => ("1'b1".to_owned(), valid),
+        _ => (
+            in_phase(ii - 1),
+            format!("{valid} & {}", in_phase(latency % ii)),
+        ),
+    };
+    w.set("slot".into(), 0, slot);
+    w.set("valid_out".into(), 0, valid);
+    w.read("tag_out".into(), "tag_in", tag_bits, 0, latency);
+}
+
+/// The lane's Verilog body: operation i runs on unit `s.unit[i]` of its kind, from clock
+/// `s.start[i]` (in phase start mod II).
 fn body(program: &super::schedule::Program, s: &Schedule, tag_bits: usize) -> String {
-    let mut w = BodyWriter::default();
-    let mut unit = Vec::with_capacity(program.ops.len());
-    let (mut muls, mut add_subs) = (0, 0);
-    for op in &program.ops {
-        unit.push(if op.kind == Kind::Mul {
-            muls += 1;
-            format!("mul${}", muls - 1)
-        } else {
-            add_subs += 1;
-            format!("add_sub${}", add_subs - 1)
-        });
+    let mut w = BodyWriter::new(s.interval);
+    let unit: Vec<String> = program
+        .ops
+        .iter()
+        .zip(&s.unit)
+        .map(|(op, u)| match op.kind {
+            Kind::Mul => format!("mul${u}"),
+            _ => format!("add_sub${u}"),
+        })
+        .collect();
+    let mut named: Vec<&String> = unit.iter().collect();
+    named.sort();
+    named.dedup();
+    for u in named {
+        w.set(format!("{u}$clock"), 0, "clock".into());
+        w.set(format!("{u}$tag_in"), 0, "0".into());
     }
     let value = |v: Val| match v {
         Val::In(i) => (INPUT_NAMES[i].to_owned(), 0),
@@ -206,27 +279,24 @@ fn body(program: &super::schedule::Program, s: &Schedule, tag_bits: usize) -> St
     };
     for (i, op) in program.ops.iter().enumerate() {
         let (u, at) = (&unit[i], s.start[i]);
-        w.consts.push((format!("{u}$clock"), "clock".into()));
-        w.consts.push((format!("{u}$tag_in"), "0".into()));
         w.read(format!("{u}$valid_in"), "valid_in", 1, 0, at);
         for (port, v) in [("a", op.a), ("b", op.b)] {
             let (src, ready) = value(v);
             if src.starts_with("256'") {
-                w.consts.push((format!("{u}${port}"), src));
+                w.set(format!("{u}${port}"), at, src);
             } else {
                 w.read(format!("{u}${port}"), &src, 256, ready, at);
             }
         }
         match op.kind {
             Kind::Mul => {}
-            Kind::Add => w.consts.push((format!("{u}$sub"), "1'b0".into())),
-            Kind::Sub => w.consts.push((format!("{u}$sub"), "1'b1".into())),
+            Kind::Add => w.set(format!("{u}$sub"), at, "1'b0".into()),
+            Kind::Sub => w.set(format!("{u}$sub"), at, "1'b1".into()),
             Kind::Negate => w.read(format!("{u}$sub"), "negate", 1, 0, at),
         }
     }
     let l = s.latency;
-    w.read("valid_out".into(), "valid_in", 1, 0, l);
-    w.read("tag_out".into(), "tag_in", tag_bits, 0, l);
+    outputs(&mut w, l, tag_bits);
     for (port, v) in ["x3", "y3", "z3"].into_iter().zip(program.outputs) {
         let (src, ready) = value(v);
         w.read(port.into(), &src, 256, ready, l);
@@ -254,6 +324,7 @@ impl<const TAG: usize> Logic for FqLane<TAG> {
             u.a.connect();
             u.b.connect();
         }
+        self.slot.connect();
         self.valid_out.connect();
         self.tag_out.connect();
         self.x3.connect();
@@ -293,6 +364,7 @@ impl<const TAG: usize> Block for FqLane<TAG> {
     fn accept(&self, name: &str, probe: &mut dyn Probe) {
         probe.visit_start_scope(name, self);
         self.clock.accept("clock", probe);
+        self.slot.accept("slot", probe);
         self.valid_in.accept("valid_in", probe);
         self.negate.accept("negate", probe);
         self.tag_in.accept("tag_in", probe);

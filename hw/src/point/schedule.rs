@@ -7,10 +7,15 @@
 //! datapath of 12 multipliers serves both modes where separate ones would need 12 + 11. The
 //! negate bit goes through one add/sub unit at the input: Y2' = 0 ± Y2.
 //!
-//! Every operation gets its own pipelined unit (one addition per clock), so the schedule is
-//! ASAP: each operation starts when its last operand is ready; operands ready earlier wait in
-//! delay lines; the outputs are aligned to the last one. L, the unit counts and the delay-line
-//! lengths are functions of the units' latencies, hence of the configuration.
+//! With a unit per operation (one addition per clock) the schedule is ASAP: each operation
+//! starts when its last operand is ready; operands ready earlier wait in delay lines; the
+//! outputs are aligned to the last one. With fewer units (a folded lane) it is a modulo
+//! schedule: an addition enters every II clocks, II the most operations of one kind on one
+//! unit, and each operation starts at the first clock from its operands' readiness at which a
+//! unit of its kind is free in that phase (clock mod II). L, the unit counts and the delay-line
+//! lengths are functions of the units' latencies and counts, hence of the configuration.
+
+pub use crate::config::LaneUnits;
 
 /// A value of the program: an input or the result of operation `i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,10 +153,18 @@ impl Program {
         self.outputs.map(|v| get(&vals, v))
     }
 
-    /// Units of each kind: (multipliers, add/sub units).
-    pub fn units(&self) -> (usize, usize) {
+    /// Operations of each kind: (multiplications, add/sub operations).
+    pub fn op_counts(&self) -> (usize, usize) {
         let muls = self.ops.iter().filter(|o| o.kind == Kind::Mul).count();
         (muls, self.ops.len() - muls)
+    }
+
+    /// Units of each kind the lane has: (multipliers, add/sub units).
+    pub fn units(&self, shape: LaneUnits) -> (usize, usize) {
+        match shape {
+            LaneUnits::PerOperation => self.op_counts(),
+            LaneUnits::Shared { muls, add_subs } => (muls, add_subs),
+        }
     }
 }
 
@@ -170,7 +183,7 @@ impl UnitLatency {
         }
     }
 
-    fn of_kind(&self, k: Kind) -> u64 {
+    pub fn of_kind(&self, k: Kind) -> u64 {
         match k {
             Kind::Mul => self.mul,
             _ => self.add_sub,
@@ -178,36 +191,73 @@ impl UnitLatency {
     }
 }
 
-/// When each operation starts, and what waits.
+/// When each operation starts, on which unit, and what waits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
     /// Start cycle of each operation.
     pub start: Vec<u64>,
     /// Cycle at which each operation's result is ready.
     pub ready: Vec<u64>,
+    /// The unit of its kind (multiplier k, or add/sub unit k) each operation runs on.
+    pub unit: Vec<usize>,
+    /// The initiation interval II: clocks from one addition's inputs to the next one's (1 with a
+    /// unit per operation).
+    pub interval: u64,
     /// The lane latency L: cycles from inputs to the aligned outputs.
     pub latency: u64,
     /// Delay-line stages, each 256 bits wide: operands waiting for their operation, and outputs
-    /// and the tag waiting for the last output. (Every use counts: a value read by two late
-    /// operations may share one line in the RTL, which this does not assume.)
+    /// waiting for the last output. A read d cycles after the value is ready costs ceil(d / II)
+    /// stages (a stage shifts once per addition). Every use counts: a value read by two late
+    /// operations shares one line in the RTL, which this does not assume.
     pub delay_stages: u64,
 }
 
-/// The ASAP schedule of `program` with inputs ready at cycle 0.
+/// The unit kind an operation occupies: multiplier (0) or add/sub unit (1).
+fn class(k: Kind) -> usize {
+    usize::from(k != Kind::Mul)
+}
+
+/// The ASAP schedule of `program` with a unit per operation, inputs ready at cycle 0.
 pub fn asap(program: &Program, lat: UnitLatency) -> Schedule {
-    let mut start = Vec::with_capacity(program.ops.len());
-    let mut ready: Vec<u64> = Vec::with_capacity(program.ops.len());
-    let at = |ready: &Vec<u64>, v: Val| match v {
+    schedule(program, lat, LaneUnits::PerOperation)
+}
+
+/// The schedule of `program` on the units of `shape`, inputs ready at cycle 0: the modulo
+/// schedule described in the module documentation (ASAP with a unit per operation).
+pub fn schedule(program: &Program, lat: UnitLatency, shape: LaneUnits) -> Schedule {
+    let n = program.ops.len();
+    let counts = program.op_counts();
+    let units = program.units(shape);
+    let (counts, units) = ([counts.0, counts.1], [units.0, units.1]);
+    assert!(
+        units.iter().all(|&u| u >= 1),
+        "a lane needs a unit of each kind"
+    );
+    let interval = (0..2).map(|k| counts[k].div_ceil(units[k])).max().unwrap() as u64;
+    // busy[class][unit][phase]
+    let mut busy: Vec<Vec<Vec<bool>>> = units
+        .iter()
+        .map(|&u| vec![vec![false; interval as usize]; u])
+        .collect();
+    let (mut start, mut ready, mut unit) = (vec![0; n], vec![0; n], vec![0; n]);
+    let at = |ready: &[u64], v: Val| match v {
         Val::In(_) => 0,
         Val::Op(i) => ready[i],
     };
-    let mut delay_stages = 0;
-    for op in &program.ops {
-        let (ra, rb) = (at(&ready, op.a), at(&ready, op.b));
-        let s = ra.max(rb);
-        delay_stages += (s - ra) + (s - rb);
-        start.push(s);
-        ready.push(s + lat.of_kind(op.kind));
+    // Program order is an order of dependence: every operand is an earlier operation.
+    for (i, op) in program.ops.iter().enumerate() {
+        let earliest = at(&ready, op.a).max(at(&ready, op.b));
+        let table = &mut busy[class(op.kind)];
+        let (s, u) = (earliest..earliest + interval)
+            .find_map(|t| {
+                let phase = (t % interval) as usize;
+                (0..table.len()).find(|&u| !table[u][phase]).map(|u| (t, u))
+            })
+            .expect("II phases hold every operation of a kind");
+        table[u][(s % interval) as usize] = true;
+        start[i] = s;
+        unit[i] = u;
+        ready[i] = s + lat.of_kind(op.kind);
     }
     let latency = program
         .outputs
@@ -215,14 +265,21 @@ pub fn asap(program: &Program, lat: UnitLatency) -> Schedule {
         .map(|&v| at(&ready, v))
         .max()
         .unwrap();
+    let stages = |d: u64| d.div_ceil(interval);
+    let mut delay_stages = 0;
+    for (i, op) in program.ops.iter().enumerate() {
+        delay_stages += stages(start[i] - at(&ready, op.a)) + stages(start[i] - at(&ready, op.b));
+    }
     delay_stages += program
         .outputs
         .iter()
-        .map(|&v| latency - at(&ready, v))
+        .map(|&v| stages(latency - at(&ready, v)))
         .sum::<u64>();
     Schedule {
         start,
         ready,
+        unit,
+        interval,
         latency,
         delay_stages,
     }

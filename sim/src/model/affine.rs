@@ -720,6 +720,7 @@ mod tests {
         let p = ScheduleParams {
             c,
             latency: 117,
+            interval: 1,
             lanes,
             segments,
             fifo_depth: 16,

@@ -12,7 +12,9 @@
 //! - lanes do not wait for each other (each has its own input queue), the run ends with the
 //!   slowest lane;
 //! - the reduction's irregular tail and the window combination run on the host (see
-//!   [`super::msm`]) and are not counted.
+//!   [`super::msm`]) and are not counted;
+//! - a folded lane (an addition every II clocks) is a lane of ceil(L / II) issue slots, each
+//!   slot II clocks.
 
 use std::cmp::Reverse;
 use std::collections::VecDeque;
@@ -33,6 +35,8 @@ pub struct ScheduleParams {
     pub c: u32,
     /// Adder pipeline latency L in cycles.
     pub latency: u64,
+    /// Clocks between the additions a lane takes (1 unless the lane is folded).
+    pub interval: u64,
     pub lanes: usize,
     /// Reduction segments per window (power of two); see [`auto_segments`].
     pub segments: usize,
@@ -77,6 +81,8 @@ pub struct ScheduleReport {
     pub hazard_slots: u64,
     /// Ops that were parked at least once, all lanes.
     pub parked: u64,
+    /// Clocks of an issue slot: the lanes' II.
+    pub interval: u64,
 }
 
 impl ScheduleReport {
@@ -84,9 +90,10 @@ impl ScheduleReport {
         self.accumulation_adds + self.reduction_adds
     }
 
-    /// A / (cycles x lanes).
+    /// A / (issue slots x lanes): A II / (cycles x lanes).
     pub fn efficiency(&self, lanes: usize) -> f64 {
-        self.adds() as f64 / (self.cycles.max(1) as f64 * lanes as f64)
+        let slots = self.cycles.max(1) as f64 / self.interval.max(1) as f64;
+        self.adds() as f64 / (slots * lanes as f64)
     }
 }
 
@@ -113,11 +120,28 @@ pub fn random_scalars(n: usize, dist: ScalarDistribution, seed: u64) -> Vec<Limb
 
 /// Runs the schedule model on the given scalars.
 pub fn schedule(scalars: &[Limbs], p: &ScheduleParams) -> ScheduleReport {
-    assert!(p.lanes >= 1 && p.latency >= 1);
+    assert!(p.lanes >= 1 && p.latency >= 1 && p.interval >= 1);
+    if p.interval > 1 {
+        let slots = ScheduleParams {
+            latency: p.latency.div_ceil(p.interval),
+            interval: 1,
+            ..*p
+        };
+        let r = schedule(scalars, &slots);
+        return ScheduleReport {
+            cycles: r.cycles * p.interval,
+            accumulation_cycles: r.accumulation_cycles * p.interval,
+            interval: p.interval,
+            ..r
+        };
+    }
     check_segments(p.c, p.segments);
     let all = windows(p.c);
     let split = LaneSplit::new(p.c, p.lanes);
-    let mut report = ScheduleReport::default();
+    let mut report = ScheduleReport {
+        interval: 1,
+        ..Default::default()
+    };
     for lane in 0..p.lanes {
         let mine = split.lane_shares(lane);
         if mine.is_empty() {

@@ -31,6 +31,8 @@ pub struct CoreModel {
     pub shape: CardShape,
     /// Chains one lane's sum RAMs hold.
     pub chains: usize,
+    /// Clocks between the additions a lane takes (1 unless the lane is folded).
+    pub interval: usize,
 }
 
 pub use crate::ffi::STAND_IN_CORES;
@@ -40,6 +42,7 @@ pub static SIM_CORE: CoreModel = CoreModel {
     unit: &msm_core::UNIT,
     shape: crate::SHAPE,
     chains: crate::CHAINS,
+    interval: 1,
 };
 
 /// Cycle counts of one accumulation.

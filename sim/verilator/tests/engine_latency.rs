@@ -1,5 +1,6 @@
 //! The engines' control logic (input FIFO, digit queue, park FIFO, in-flight table, epoch
-//! sweep, reduction sequencing) around stand-in lanes of latency L = 1, 2, 7, 64 and 113 (the lane's)
+//! sweep, reduction sequencing) around stand-in lanes of latency L = 1, 2, 7, 64 and 113 (the
+//! lane's), and folded ones (an addition every II clocks: L = 7, II = 3 and L = 40, II = 12)
 //! (`msm_hw::point::lane::FqLane::stand_in`: X3 = X1 ± X2 mod 2^256 after L clocks). In that
 //! group every bucket and every segment sum is exact, so each is checked against the model's
 //! accumulation and running sums (`msm_spec::reduction`), and the host's finish gives
@@ -145,7 +146,10 @@ fn every_latency_random_and_adversarial() {
 fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
     let mut rng = rng("lane split");
     let n = 1200;
-    for model in STAND_IN_CORES.iter().filter(|m| m.shape.latency == 7) {
+    for model in STAND_IN_CORES
+        .iter()
+        .filter(|m| m.shape.latency == 7 && m.interval == 1)
+    {
         let lanes = model.shape.lanes;
         let mut core = MsmCore::new(model);
         let (xs, scalars) = random(&mut rng, n);
@@ -160,6 +164,7 @@ fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
             let p = ScheduleParams {
                 c,
                 latency: 7,
+                interval: 1,
                 lanes,
                 segments: 1,
                 fifo_depth: 16,
@@ -181,5 +186,35 @@ fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
                 "{lanes} lanes, c = {c}: RTL {rtl}, schedule model {modelled}"
             );
         }
+    }
+}
+
+/// A folded lane takes an addition every II clocks: the engines issue in its slots only, so an
+/// accumulation of uniform random digits takes about adds / lanes x II clocks.
+#[test]
+fn folded_lanes_take_an_addition_every_interval() {
+    let mut rng = rng("folded lanes");
+    for model in STAND_IN_CORES.iter().filter(|m| m.interval > 1) {
+        let (l, ii, lanes) = (model.shape.latency, model.interval, model.shape.lanes);
+        let mut core = MsmCore::new(model);
+        let (xs, scalars) = random(&mut rng, 500);
+        let points: Vec<[Limbs; 2]> = xs.iter().map(|x| [*x, [7, 0, 0, 0]]).collect();
+        let acc = core.accumulate(8, &points, &scalars).unwrap();
+        let slots = (acc.adds as f64 / lanes as f64) * ii as f64;
+        eprintln!(
+            "L = {l}, II = {ii}: {} adds in {} clocks, {:.2} clocks an addition a lane",
+            acc.adds,
+            acc.cycles,
+            acc.cycles as f64 * lanes as f64 / acc.adds as f64
+        );
+        assert!(
+            acc.cycles as f64 >= slots - ii as f64,
+            "L = {l}, II = {ii}: more than one addition a slot"
+        );
+        assert!(
+            (acc.cycles as f64) < 1.05 * slots + (l + 100) as f64,
+            "L = {l}, II = {ii}: {} clocks for {slots} slots",
+            acc.cycles
+        );
     }
 }
