@@ -165,7 +165,7 @@ macro_rules! with_core_params {
         match $cfg.name {
             "sim" => $m!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
             "u55c" => $m!(32, 4, 17, 530, 118, 81920, 224, 16, 784),
-            "ecp5" => $m!(16, 1, 12, 525, 15, 2368, 340, 16, 784),
+            "ecp5" => $m!(16, 1, 12, 525, 11, 2368, 408, 16, 784),
             other => panic!("no core instance for config {other}"),
         }
     };

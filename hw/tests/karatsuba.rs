@@ -3,7 +3,7 @@
 
 use msm_hw::config::{DSP48E2, MULT18X18};
 use msm_hw::field::dataflow::Pipeline;
-use msm_hw::field::karatsuba::montgomery;
+use msm_hw::field::karatsuba::{montgomery, montgomery_pass};
 use msm_hw::field::limbs_to_biguint as big;
 use msm_sim::model::Fq;
 use msm_spec::limbs::{sub, P, R_MOD_P};
@@ -42,6 +42,36 @@ fn program_is_the_models_montgomery_product() {
             for (a, b) in &ops {
                 let got = prog.eval(&[big(&a.montgomery()), big(&b.montgomery())]);
                 assert_eq!(got, big(&a.mul(b).montgomery()), "{a:?} * {b:?}");
+            }
+        }
+    }
+}
+
+/// Passes of the word-serial program over b's words, t = 0 first, give the model's product.
+#[test]
+fn passes_give_the_models_montgomery_product() {
+    let ops = operands(200);
+    for (tile, chain) in [(MULT18X18, 32), (DSP48E2, 64)] {
+        for (word, levels) in [(128, 3), (128, 2), (64, 2)] {
+            let prog = montgomery_pass(tile, chain, levels, word);
+            let c = prog.counts();
+            eprintln!(
+                "tile {}x{}, {word}-bit words, {levels} levels: {} DSP, {} shift-and-add, \
+                 latency {} a pass, {} passes",
+                tile.a_bits,
+                tile.b_bits,
+                c.dsp,
+                c.lut_muls,
+                prog.schedule().latency,
+                256 / word
+            );
+            let mask = (BigUint::from(1u8) << word) - 1u8;
+            for (a, b) in &ops {
+                let (x, y) = (big(&a.montgomery()), big(&b.montgomery()));
+                let t = (0..256 / word).fold(BigUint::from(0u8), |t, k| {
+                    prog.eval(&[t, x.clone(), (&y >> (k * word)) & &mask])
+                });
+                assert_eq!(t, big(&a.mul(b).montgomery()), "{a:?} * {b:?}");
             }
         }
     }

@@ -78,7 +78,8 @@ fn asap_schedule_is_valid_for_every_config() {
         (12, 28),
         "12 multiplications, 28 add/sub operations"
     );
-    for cfg in ALL {
+    // A multi-pass multiplier takes operations in every k-th clock only (the modulo test).
+    for cfg in ALL.into_iter().filter(|c| c.mul_passes == 1) {
         let lat = UnitLatency::of(&cfg);
         let s = asap(&program, lat);
         let ready = |v: Val| match v {
@@ -121,25 +122,33 @@ fn modulo_schedules_share_units_without_collisions() {
         for shape in shapes {
             let s = schedule(&program, lat, shape);
             let (muls, add_subs) = program.units(shape);
-            let ii = 12usize.div_ceil(muls).max(28usize.div_ceil(add_subs)) as u64;
-            assert_eq!(s.interval, ii, "{} {shape:?}", cfg.name);
+            let k = lat.mul_passes;
+            let ii = (12 * k as usize)
+                .div_ceil(muls)
+                .max(28usize.div_ceil(add_subs)) as u64;
+            assert_eq!(s.interval, ii.next_multiple_of(k), "{} {shape:?}", cfg.name);
             let mut taken = std::collections::BTreeSet::new();
             for (i, op) in program.ops.iter().enumerate() {
                 assert!(s.start[i] >= ready(&s, op.a).max(ready(&s, op.b)));
                 assert_eq!(s.ready[i], s.start[i] + lat.of_kind(op.kind));
-                let units = if op.kind == Kind::Mul { muls } else { add_subs };
+                let is_mul = op.kind == Kind::Mul;
+                let (units, passes) = if is_mul { (muls, k) } else { (add_subs, 1) };
                 assert!(s.unit[i] < units);
-                assert!(
-                    taken.insert((op.kind == Kind::Mul, s.unit[i], s.start[i] % ii)),
-                    "{} {shape:?}: op {i} collides on its unit",
-                    cfg.name
-                );
+                // Each pass of a multiplication holds its multiplier in a clock of its own.
+                for j in 0..passes {
+                    let clock = s.start[i] + j * lat.mul_distance;
+                    assert!(
+                        taken.insert((is_mul, s.unit[i], clock % s.interval)),
+                        "{} {shape:?}: op {i} collides on its unit",
+                        cfg.name
+                    );
+                }
             }
             assert_eq!(
                 s.latency,
                 program.outputs.iter().map(|&v| ready(&s, v)).max().unwrap()
             );
-            if (muls, add_subs) == (12, 28) {
+            if (muls, add_subs, k) == (12, 28, 1) {
                 assert_eq!(s, asap(&program, lat), "a unit per operation is ASAP");
             }
         }

@@ -59,7 +59,8 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
 /// The configurations whose own multiplier is built alone, as synthesis sees it: `SYNTHESIS`
 /// defined, so its Xilinx primitives (ternary adders) run on the models in
 /// csrc/xilinx_cells.v.
-const PRIMITIVE_MULS: [msm_spec::config::Config; 1] = [msm_spec::config::U55C];
+const PRIMITIVE_MULS: [msm_spec::config::Config; 2] =
+    [msm_spec::config::U55C, msm_spec::config::ECP5_85F];
 
 /// Where Verilated models are kept, and what every key includes besides a unit's own inputs.
 struct Cache {

@@ -33,9 +33,13 @@ pub struct Config {
     /// Longest carry chain in one pipeline stage of the add/sub units, in bits: 256 bits of
     /// operand take 256 / carry_bits stages.
     pub carry_bits: u32,
-    /// Karatsuba-Ofman levels of each 256-bit product of the multiplier (3^levels leaf
-    /// products, each on tiles).
+    /// Karatsuba-Ofman levels of each product of the multiplier (3^levels leaf products, each
+    /// on tiles).
     pub karatsuba_levels: u32,
+    /// Passes of an operation through the multiplier's pipeline: 1 (a multiplication a clock),
+    /// or k: word-serial Montgomery over 256 / k-bit words of b, one multiplication every k
+    /// clocks from about 1 / k of the tiles.
+    pub mul_passes: u32,
     /// Width of the opaque tag carried alongside each operation.
     pub tag_bits: u32,
     /// Width of the bucket epoch: a bucket memory entry written by an earlier MSM reads as
@@ -96,6 +100,7 @@ pub const SIM: Config = Config {
     tile: MULT18X18,
     carry_bits: 64,
     karatsuba_levels: 4,
+    mul_passes: 1,
     tag_bits: 16,
     // Tiny, so that tests run past a wrap.
     epoch_bits: 2,
@@ -114,6 +119,7 @@ pub const U55C: Config = Config {
     tile: DSP48E2,
     carry_bits: 64,
     karatsuba_levels: 4,
+    mul_passes: 1,
     tag_bits: 32,
     epoch_bits: 16,
     families: &[Family::Xcup],
@@ -129,14 +135,17 @@ pub const ECP5_85F: Config = Config {
     // beside the chain sums; c_max = 8 (33 x 128) would need 198 of them for the buckets alone.
     c_max: 7,
     lanes: 1,
-    // One multiplier (12 products an addition) and three add/sub units (28 operations).
+    // One multiplier (12 multiplications of 2 passes an addition) and two add/sub units (28
+    // operations): II = 24.
     lane_units: LaneUnits::Shared {
         muls: 1,
-        add_subs: 3,
+        add_subs: 2,
     },
     tile: MULT18X18,
     carry_bits: 32,
-    karatsuba_levels: 4,
+    // Two passes of 128-bit words, each product 3 levels deep: 135 MULT18X18D of the 156.
+    karatsuba_levels: 3,
+    mul_passes: 2,
     tag_bits: 16,
     epoch_bits: 16,
     families: &[Family::Ecp5],

@@ -309,8 +309,28 @@ impl Program {
         tag_bits: usize,
         adders: Adders,
     ) -> String {
-        let s = self.schedule();
+        let l = self.schedule().latency;
         let mut lines = DelayLines::default();
+        let (mut v, out) = self.datapath(inputs, &mut lines, adders);
+        let valid = lines.tap("valid_in", 1, 0, l);
+        let tag = lines.tap("tag_in", tag_bits, 0, l);
+        v.push_str(&lines.finish());
+        v.push_str(&format!(
+            "always @(*) {output} = {out};\nalways @(*) valid_out = {valid};\nalways @(*) tag_out = {tag};\n"
+        ));
+        v
+    }
+
+    /// The program's nodes as Verilog declarations and registers, with inputs `inputs[k]`
+    /// (named signals, ready at cycle 0) and their waits in `lines`; and the name of the output
+    /// as ready at the latency.
+    pub fn datapath(
+        &self,
+        inputs: &[&str],
+        lines: &mut DelayLines,
+        adders: Adders,
+    ) -> (String, String) {
+        let s = self.schedule();
         let mut decls = String::new();
         let mut logic = String::new();
         let name = |i: Id| match &self.nodes[i].0 {
@@ -390,15 +410,8 @@ impl Program {
         }
         let l = s.latency;
         let out = lines.tap(&name(self.output), self.width(self.output) as usize, l, l);
-        let valid = lines.tap("valid_in", 1, 0, l);
-        let tag = lines.tap("tag_in", tag_bits, 0, l);
-        let mut v = decls;
-        v.push_str(&logic);
-        v.push_str(&lines.finish());
-        v.push_str(&format!(
-            "always @(*) {output} = {out};\nalways @(*) valid_out = {valid};\nalways @(*) tag_out = {tag};\n"
-        ));
-        v
+        decls.push_str(&logic);
+        (decls, out)
     }
 }
 
@@ -635,6 +648,10 @@ impl Pipeline {
 
     pub fn latency(&self) -> u64 {
         self.schedule.latency
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
     }
 
     /// One clock edge, with `inputs` on the ports in the cycle that it ends; returns the output

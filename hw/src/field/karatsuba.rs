@@ -75,6 +75,78 @@ pub fn product_lo(b: &mut Builder, x: Id, y: Id, n: u32, levels: u32) -> Id {
     b.sum(&[plus(z0, 0), plus(c1, h), plus(c2, h)], n)
 }
 
+/// x y for operands of any widths: the wider is cut into pieces as wide as the narrower, each
+/// piece's product by Karatsuba (a split of both at the wider's half would leave the narrower's
+/// high half empty).
+pub fn product_any(b: &mut Builder, x: Id, y: Id, levels: u32) -> Id {
+    let (x, y) = if b.width(x) >= b.width(y) {
+        (x, y)
+    } else {
+        (y, x)
+    };
+    let (wx, wy) = (b.width(x), b.width(y));
+    if wx <= wy + wy / 2 {
+        return product(b, x, y, levels);
+    }
+    let terms: Vec<_> = (0..wx.div_ceil(wy))
+        .map(|k| {
+            let piece = b.slice(x, k * wy, wy);
+            plus(product(b, piece, y, levels), k * wy)
+        })
+        .collect();
+    b.sum(&terms, wx + wy)
+}
+
+/// One pass of a word-serial Montgomery multiplication with `word`-bit words: inputs t, a
+/// (256 bits, below p) and a word w of b; output t' = (t + a w + m p) / 2^word, m = (t + a w) p'
+/// mod 2^word, less p if it is not below p. So t' = (t + a w) 2^-word mod p, and t' < p since
+/// the numerator is below 2^(word + 1) p. Passes over b's words from the lowest, t = 0 first,
+/// give a b 2^-256 mod p: the same result as [`montgomery`] from about 1 / passes of its tiles,
+/// one pipeline run `256 / word` times per multiplication.
+pub fn montgomery_pass(tile: Tile, chain: u32, levels: u32, word: u32) -> Program {
+    let mut b = Builder::new(tile, chain);
+    let r = build_montgomery_pass(&mut b, levels, word);
+    b.finish(r)
+}
+
+/// The shapes of every sum [`montgomery_pass`] builds.
+pub fn montgomery_pass_sums(tile: Tile, chain: u32, levels: u32, word: u32) -> Vec<SumShape> {
+    let mut b = Builder::new(tile, chain);
+    build_montgomery_pass(&mut b, levels, word);
+    b.sum_shapes()
+}
+
+fn build_montgomery_pass(b: &mut Builder, levels: u32, word: u32) -> Id {
+    assert!(word < 256 && 256 % word == 0, "a word divides 256");
+    let t = b.input(256);
+    let x = b.input(256);
+    let w = b.input(word);
+    let xw = product_any(b, x, w, levels);
+    let s = b.sum(&[plus(t, 0), plus(xw, 0)], 256 + word + 1);
+    let s_lo = b.slice(s, 0, word);
+    let s_hi = b.slice(s, word, 257);
+    let p_inv = b.constant(big(&P_NEG_INV) & ((BigUint::from(1u8) << word) - 1u8));
+    let m = product_lo(b, s_lo, p_inv, word, levels);
+    let p = b.constant(big(&P));
+    let mp = product_any(b, m, p, levels);
+    let mp_hi = b.slice(mp, word, 256);
+    // s + m p is a multiple of 2^word: its low words add to 0 or 2^word.
+    let carry = b.nonzero(s_lo);
+    let u = b.sum(&[plus(s_hi, 0), plus(mp_hi, 0), plus(carry, 0)], 256);
+    reduce_below_p(b, u)
+}
+
+/// u - p if u >= p, else u (u < 2p).
+fn reduce_below_p(b: &mut Builder, u: Id) -> Id {
+    // d = u + 2^256 - p: bit 256 says u >= p, and then the low bits are u - p.
+    let two256 = BigUint::from(1u8) << 256u32;
+    let neg_p = b.constant(&two256 - big(&P));
+    let d = b.sum(&[plus(u, 0), plus(neg_p, 0)], 257);
+    let ge = b.slice(d, 256, 1);
+    let reduced = b.slice(d, 0, 256);
+    b.mux(ge, reduced, u)
+}
+
 /// The Montgomery multiplier's program: inputs a and b (256 bits, below p), output
 /// a b R^-1 mod p.
 pub fn montgomery(tile: Tile, chain: u32, levels: u32) -> Program {
@@ -104,11 +176,5 @@ fn build_montgomery(b: &mut Builder, levels: u32) -> Id {
     let carry = b.nonzero(t_lo);
     // u < 2p < 2^255.
     let u = b.sum(&[plus(t_hi, 0), plus(mp_hi, 0), plus(carry, 0)], 256);
-    // d = u + 2^256 - p: bit 256 says u >= p, and then the low bits are u - p.
-    let two256 = BigUint::from(1u8) << 256u32;
-    let neg_p = b.constant(&two256 - big(&P));
-    let d = b.sum(&[plus(u, 0), plus(neg_p, 0)], 257);
-    let ge = b.slice(d, 256, 1);
-    let reduced = b.slice(d, 0, 256);
-    b.mux(ge, reduced, u)
+    reduce_below_p(b, u)
 }

@@ -1,10 +1,19 @@
-//! Montgomery multiplier a b R^-1 mod p, R = 2^256, one multiplication per clock.
+//! Montgomery multiplier a b R^-1 mod p, R = 2^256, one multiplication per clock, or one every
+//! k clocks in k passes.
 //!
 //! The block is the program of [`karatsuba::montgomery`] for the configuration (tile shape,
 //! carry chain, Karatsuba depth) laid out by its schedule: each node a register stage,
 //! each waiting value a delay line. rust-hdl cannot wire a graph from data, so the body is the
 //! program's own Verilog ([`Program::verilog`]); rust-hdl declares the ports, and its simulator
 //! steps the same schedule register by register ([`Pipeline`]).
+//!
+//! With `mul_passes` = k > 1 the program is one pass of a word-serial Montgomery multiplication
+//! ([`karatsuba::montgomery_pass`], 256 / k-bit words of b): an operation entering at clock s
+//! makes pass j at clock s + j D, its t the previous pass's result, and leaves after
+//! (k - 1) D + the pass latency. D is the pass latency rounded up to 1 mod k, so operations
+//! entering at clocks of one residue mod k (at most one every k clocks) never meet in the
+//! pipeline; the lane's schedule reserves the same clocks. rust-hdl's simulator computes such a
+//! multiplier's result when it enters, from the same program (`Program::eval`).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -15,26 +24,101 @@ use rust_hdl::prelude::*;
 use super::dataflow::{Adders, Counts, Pipeline, Program};
 use super::karatsuba;
 use crate::config::{Config, Family, Tile};
+use crate::pipeline::DelayLines;
 
-/// The multiplier's program for `cfg`, built once per shape (with its schedule: the search
-/// takes a while in build scripts, which run unoptimised).
+/// The multiplier's program for `cfg` (one pass of it if it makes several), built once per
+/// shape (with its schedule: the search takes a while in build scripts, which run
+/// unoptimised).
 pub fn program(cfg: &Config) -> Program {
-    type Shape = (Tile, u32, u32);
+    type Shape = (Tile, u32, u32, u32);
     static BUILT: Mutex<Vec<(Shape, Program)>> = Mutex::new(Vec::new());
-    let shape = (cfg.tile, cfg.carry_bits, cfg.karatsuba_levels);
+    let shape = (
+        cfg.tile,
+        cfg.carry_bits,
+        cfg.karatsuba_levels,
+        cfg.mul_passes,
+    );
     let mut built = BUILT.lock().unwrap();
     if let Some((_, p)) = built.iter().find(|(s, _)| *s == shape) {
         return p.clone();
     }
-    let p = karatsuba::montgomery(shape.0, shape.1, shape.2);
+    let p = match shape.3 {
+        1 => karatsuba::montgomery(shape.0, shape.1, shape.2),
+        k => karatsuba::montgomery_pass(shape.0, shape.1, shape.2, 256 / k),
+    };
     p.schedule();
     built.push((shape, p.clone()));
     p
 }
 
-/// Latency of [`FqMul`] for `cfg`, in cycles: its schedule's.
+/// The shapes of every sum of the multiplier's program for `cfg` (what `msm-formal` proves).
+pub fn sum_shapes(cfg: &Config) -> Vec<super::dataflow::SumShape> {
+    let (tile, chain, levels) = (cfg.tile, cfg.carry_bits, cfg.karatsuba_levels);
+    match cfg.mul_passes {
+        1 => karatsuba::montgomery_sums(tile, chain, levels),
+        k => karatsuba::montgomery_pass_sums(tile, chain, levels, 256 / k),
+    }
+}
+
+/// Clocks between an operation's passes (0 with one pass): the pass latency rounded up to
+/// 1 mod the passes.
+pub fn pass_distance(cfg: &Config) -> u64 {
+    let k = u64::from(cfg.mul_passes);
+    let lp = program(cfg).schedule().latency;
+    match k {
+        1 => 0,
+        _ => (lp..).find(|d| d % k == 1).unwrap(),
+    }
+}
+
+/// Latency of [`FqMul`] for `cfg`, in cycles: its schedule's, and the passes before the last.
 pub fn latency(cfg: &Config) -> usize {
-    program(cfg).schedule().latency as usize
+    let passes_before = u64::from(cfg.mul_passes - 1) * pass_distance(cfg);
+    (passes_before + program(cfg).schedule().latency) as usize
+}
+
+/// The body of a multiplier of `k` > 1 passes `d` clocks apart of `program` (see the module
+/// documentation).
+fn passes_body(program: &Program, k: u32, d: u64, tag_bits: usize, adders: Adders) -> String {
+    let word = 256 / k;
+    let lp = program.schedule().latency;
+    let mut lines = DelayLines::default();
+    let mut v = format!(
+        "// {k} passes {d} clocks apart through one pipeline of latency {lp}\n\
+         reg [255:0] pass_t;\nreg [255:0] pass_a;\nreg [{}:0] pass_w;\n",
+        word - 1
+    );
+    let (datapath, out) = program.datapath(&["pass_t", "pass_a", "pass_w"], &mut lines, adders);
+    v.push_str(&datapath);
+    let mut select = format!(
+        "always @(*) begin\n    pass_t = 256'd0;\n    pass_a = a;\n    pass_w = b[0+:{word}];\n"
+    );
+    for j in 1..u64::from(k) {
+        let at = j * d;
+        let valid = lines.tap("valid_in", 1, 0, at);
+        let t = lines.tap(&out, 256, (j - 1) * d + lp, at);
+        let a = lines.tap("a", 256, 0, at);
+        let w = lines.tap(
+            &format!("b[{}+:{word}]", j * u64::from(word)),
+            word as usize,
+            0,
+            at,
+        );
+        select += &format!(
+            "    if ({valid}) begin\n        pass_t = {t};\n        pass_a = {a};\n        \
+             pass_w = {w};\n    end\n"
+        );
+    }
+    select += "end\n";
+    let l = u64::from(k - 1) * d + lp;
+    let valid = lines.tap("valid_in", 1, 0, l);
+    let tag = lines.tap("tag_in", tag_bits, 0, l);
+    v.push_str(&lines.finish());
+    v.push_str(&select);
+    v.push_str(&format!(
+        "always @(*) result = {out};\nalways @(*) valid_out = {valid};\nalways @(*) tag_out = {tag};\n"
+    ));
+    v
 }
 
 /// Ternary adders of Xilinx primitives when every target of the config is Xilinx.
@@ -61,8 +145,10 @@ pub struct FqMul<const TAG: usize> {
     pub result: Signal<Out, Bits<256>>,
     body: String,
     pipe: Pipeline,
-    /// Valid and tag of the operations in flight, newest first.
-    flags: VecDeque<(bool, u64)>,
+    passes: u32,
+    /// Valid and tag of the operations in flight, newest first, with the result of a
+    /// multi-pass one.
+    flags: VecDeque<(bool, u64, Option<BigUint>)>,
 }
 
 impl<const TAG: usize> FqMul<TAG> {
@@ -70,9 +156,13 @@ impl<const TAG: usize> FqMul<TAG> {
         assert_eq!(TAG, cfg.tag_bits as usize, "multiplier tag width");
         let program = program(cfg);
         // A Xilinx-only configuration gets ternary adders of Xilinx primitives.
-        let body = program.verilog(&["a", "b"], "result", TAG, adders(cfg));
+        let body = match cfg.mul_passes {
+            1 => program.verilog(&["a", "b"], "result", TAG, adders(cfg)),
+            k => passes_body(&program, k, pass_distance(cfg), TAG, adders(cfg)),
+        };
+        let passes = cfg.mul_passes;
         let pipe = Pipeline::new(program);
-        let flags = VecDeque::from(vec![(false, 0); pipe.latency() as usize - 1]);
+        let flags = VecDeque::from(vec![(false, 0, None); latency(cfg) - 1]);
         FqMul {
             clock: Default::default(),
             valid_in: Default::default(),
@@ -84,6 +174,7 @@ impl<const TAG: usize> FqMul<TAG> {
             result: Default::default(),
             body,
             pipe,
+            passes,
             flags,
         }
     }
@@ -94,12 +185,23 @@ impl<const TAG: usize> Logic for FqMul<TAG> {
         if !self.clock.pos_edge() {
             return;
         }
-        let inputs = [BigUint::from(self.a.val()), BigUint::from(self.b.val())];
-        let out = self.pipe.clock(&inputs);
+        let (a, b) = (BigUint::from(self.a.val()), BigUint::from(self.b.val()));
+        let (out, passed) = match self.passes {
+            1 => (Some(self.pipe.clock(&[a, b])), None),
+            k => {
+                let word = 256 / k;
+                let mask = (BigUint::from(1u8) << word) - 1u8;
+                let t = (0..k).fold(BigUint::from(0u8), |t, j| {
+                    let w = (&b >> (j * word)) & &mask;
+                    self.pipe.program().eval(&[t, a.clone(), w])
+                });
+                (None, Some(t))
+            }
+        };
         self.flags
-            .push_front((self.valid_in.val(), self.tag_in.val().to_u64()));
-        let (valid, tag) = self.flags.pop_back().expect("latency >= 1");
-        self.result.next = out.into();
+            .push_front((self.valid_in.val(), self.tag_in.val().to_u64(), passed));
+        let (valid, tag, passed) = self.flags.pop_back().expect("latency >= 1");
+        self.result.next = out.or(passed).unwrap_or_default().into();
         self.valid_out.next = valid;
         self.tag_out.next = tag.into();
     }

@@ -173,6 +173,10 @@ impl Program {
 pub struct UnitLatency {
     pub mul: u64,
     pub add_sub: u64,
+    /// A multiplication's passes through its multiplier's pipeline, `mul_distance` clocks
+    /// apart: each occupies the multiplier in its clock.
+    pub mul_passes: u64,
+    pub mul_distance: u64,
 }
 
 impl UnitLatency {
@@ -180,6 +184,18 @@ impl UnitLatency {
         UnitLatency {
             mul: crate::field::mul::latency(cfg) as u64,
             add_sub: crate::field::add_sub::latency(cfg.carry_bits as usize) as u64,
+            mul_passes: u64::from(cfg.mul_passes),
+            mul_distance: crate::field::mul::pass_distance(cfg),
+        }
+    }
+
+    /// The clocks after its start in which an operation of kind `k` occupies its unit.
+    fn occupies(&self, k: Kind) -> Vec<u64> {
+        match k {
+            Kind::Mul => (0..self.mul_passes)
+                .map(|j| j * self.mul_distance)
+                .collect(),
+            _ => vec![0],
         }
     }
 
@@ -233,7 +249,10 @@ pub fn schedule(program: &Program, lat: UnitLatency, shape: LaneUnits) -> Schedu
         units.iter().all(|&u| u >= 1),
         "a lane needs a unit of each kind"
     );
-    let interval = (0..2).map(|k| counts[k].div_ceil(units[k])).max().unwrap() as u64;
+    let slots = [counts[0] * lat.mul_passes as usize, counts[1]];
+    let interval = (0..2).map(|k| slots[k].div_ceil(units[k])).max().unwrap() as u64;
+    // A multi-pass multiplier takes operations at clocks of one residue mod its passes.
+    let interval = interval.next_multiple_of(lat.mul_passes);
     // busy[class][unit][phase]
     let mut busy: Vec<Vec<Vec<bool>>> = units
         .iter()
@@ -248,13 +267,19 @@ pub fn schedule(program: &Program, lat: UnitLatency, shape: LaneUnits) -> Schedu
     for (i, op) in program.ops.iter().enumerate() {
         let earliest = at(&ready, op.a).max(at(&ready, op.b));
         let table = &mut busy[class(op.kind)];
+        let occupies = lat.occupies(op.kind);
+        let phases = |t: u64| occupies.iter().map(move |o| ((t + o) % interval) as usize);
         let (s, u) = (earliest..earliest + interval)
+            .filter(|t| op.kind != Kind::Mul || t % lat.mul_passes == 0)
             .find_map(|t| {
-                let phase = (t % interval) as usize;
-                (0..table.len()).find(|&u| !table[u][phase]).map(|u| (t, u))
+                (0..table.len())
+                    .find(|&u| phases(t).all(|ph| !table[u][ph]))
+                    .map(|u| (t, u))
             })
-            .expect("II phases hold every operation of a kind");
-        table[u][(s % interval) as usize] = true;
+            .expect("a free start within II clocks");
+        for ph in phases(s) {
+            table[u][ph] = true;
+        }
         start[i] = s;
         unit[i] = u;
         ready[i] = s + lat.of_kind(op.kind);

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use msm_hw::config::Config;
 use msm_hw::field::dataflow::{Adders, Builder, Node, Operand, Program, SumShape};
-use msm_hw::field::{karatsuba, mul};
+use msm_hw::field::mul;
 use msm_hw::verilog::{Dir, Port};
 
 use crate::harness::Harness;
@@ -129,7 +129,7 @@ fn has_variable(shape: &SumShape) -> bool {
 pub fn proofs(cfg: &Config) -> Result<Vec<Proof>, String> {
     let (tile, chain) = (cfg.tile, cfg.carry_bits);
     let mut proofs = Vec::new();
-    let shapes = karatsuba::montgomery_sums(tile, chain, cfg.karatsuba_levels);
+    let shapes = mul::sum_shapes(cfg);
     let shapes = shapes.iter().filter(|s| has_variable(s));
     for (k, shape) in shapes.enumerate() {
         let program = shape.program(tile, chain);
@@ -216,7 +216,7 @@ mod tests {
     fn every_sum_shape_is_proven_and_the_xilinx_config_has_a_broken_adder() {
         for cfg in msm_hw::config::ALL {
             let proofs = proofs(&cfg).unwrap();
-            let shapes = karatsuba::montgomery_sums(cfg.tile, cfg.carry_bits, cfg.karatsuba_levels);
+            let shapes = mul::sum_shapes(&cfg);
             let sums = proofs
                 .iter()
                 .filter(|p| p.name.contains(".sum") && p.expect == Verdict::Pass);

@@ -1,9 +1,9 @@
-//! A Verilated Fq unit (add/sub or multiplier of the test configuration, or the u55c multiplier
-//! as synthesis sees it) behind a safe API.
+//! A Verilated Fq unit (add/sub or multiplier of the test configuration, the u55c multiplier
+//! as synthesis sees it, or the ecp5 two-pass multiplier) behind a safe API.
 
 use std::path::Path;
 
-use crate::ffi::{fq_add_sub, fq_mul, fq_mul_u55c, Model};
+use crate::ffi::{fq_add_sub, fq_mul, fq_mul_ecp5, fq_mul_u55c, Model};
 use crate::{from_words, to_words};
 
 /// One operation: Montgomery-form limbs below p. `sub` selects a - b on the add/sub unit and is
@@ -20,6 +20,7 @@ enum Unit {
     AddSub(Model<fq_add_sub::Inputs, fq_add_sub::Outputs>),
     Mul(Model<fq_mul::Inputs, fq_mul::Outputs>),
     MulU55c(Model<fq_mul_u55c::Inputs, fq_mul_u55c::Outputs>),
+    MulEcp5(Model<fq_mul_ecp5::Inputs, fq_mul_ecp5::Outputs>),
 }
 
 /// A Verilated unit.
@@ -42,12 +43,19 @@ impl FieldUnit {
         FieldUnit(Unit::MulU55c(Model::new(&fq_mul_u55c::UNIT)))
     }
 
+    /// The ecp5 configuration's multiplier: two passes of 128-bit words through one pipeline,
+    /// an operation every second clock (in clocks of one parity).
+    pub fn mul_ecp5() -> Self {
+        FieldUnit(Unit::MulEcp5(Model::new(&fq_mul_ecp5::UNIT)))
+    }
+
     /// Dumps a VCD waveform of every later clock to `path`.
     pub fn trace(&mut self, path: &Path) -> std::io::Result<()> {
         match &mut self.0 {
             Unit::AddSub(m) => m.trace(path),
             Unit::Mul(m) => m.trace(path),
             Unit::MulU55c(m) => m.trace(path),
+            Unit::MulEcp5(m) => m.trace(path),
         }
     }
 
@@ -90,6 +98,15 @@ impl FieldUnit {
                 });
                 (out.valid_out, out.tag_out, out.result)
             }
+            Unit::MulEcp5(m) => {
+                let out = m.step(&fq_mul_ecp5::Inputs {
+                    valid_in,
+                    tag_in,
+                    a,
+                    b,
+                });
+                (out.valid_out, out.tag_out, out.result)
+            }
         };
         (valid != 0).then(|| (tag, from_words(&result)))
     }
@@ -100,6 +117,7 @@ impl FieldUnit {
             Unit::AddSub(m) => m.cycles(),
             Unit::Mul(m) => m.cycles(),
             Unit::MulU55c(m) => m.cycles(),
+            Unit::MulEcp5(m) => m.cycles(),
         }
     }
 }

@@ -8,7 +8,8 @@ use msm_sim::model::Fq;
 use msm_sim::seed::rng;
 use msm_spec::limbs::{sub, P, R_MOD_P};
 use msm_verilator::{
-    FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_LATENCY, FQ_MUL_U55C_LATENCY, TAG_BITS,
+    FieldOp, FieldUnit, FQ_ADD_SUB_LATENCY, FQ_MUL_ECP5_LATENCY, FQ_MUL_LATENCY,
+    FQ_MUL_U55C_LATENCY, TAG_BITS,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -21,6 +22,8 @@ enum Kind {
     Mul,
     /// The u55c multiplier with its Xilinx primitives (`SYNTHESIS` defined).
     MulU55c,
+    /// The ecp5 multiplier: two passes, an operation every second clock.
+    MulEcp5,
 }
 
 impl Kind {
@@ -29,6 +32,7 @@ impl Kind {
             Kind::AddSub => FieldUnit::add_sub(),
             Kind::Mul => FieldUnit::mul(),
             Kind::MulU55c => FieldUnit::mul_u55c(),
+            Kind::MulEcp5 => FieldUnit::mul_ecp5(),
         }
     }
 
@@ -37,6 +41,15 @@ impl Kind {
             Kind::AddSub => FQ_ADD_SUB_LATENCY as u64,
             Kind::Mul => FQ_MUL_LATENCY as u64,
             Kind::MulU55c => FQ_MUL_U55C_LATENCY as u64,
+            Kind::MulEcp5 => FQ_MUL_ECP5_LATENCY as u64,
+        }
+    }
+
+    /// Clocks between operations: the multiplier's passes (`msm_spec::config`).
+    fn every(self) -> u64 {
+        match self {
+            Kind::MulEcp5 => u64::from(msm_spec::config::ECP5_85F.mul_passes),
+            _ => 1,
         }
     }
 
@@ -49,7 +62,7 @@ impl Kind {
         let model = match self {
             Kind::AddSub if op.sub => a.sub(&b),
             Kind::AddSub => a.add(&b),
-            Kind::Mul | Kind::MulU55c => a.mul(&b),
+            Kind::Mul | Kind::MulU55c | Kind::MulEcp5 => a.mul(&b),
         }
         .montgomery();
         let ark = |l: [u64; 4]| ark_bn254::Fq::new_unchecked(BigInt(l));
@@ -57,7 +70,7 @@ impl Kind {
         let want = match self {
             Kind::AddSub if op.sub => x - y,
             Kind::AddSub => x + y,
-            Kind::Mul | Kind::MulU55c => x * y,
+            Kind::Mul | Kind::MulU55c | Kind::MulEcp5 => x * y,
         };
         assert_eq!(model, want.0 .0, "model vs ark-ff on {op:?}");
         model
@@ -75,15 +88,17 @@ fn random_ops(rng: &mut ChaCha8Rng, n: usize) -> Vec<FieldOp> {
         .collect()
 }
 
-/// Streams `ops` with an idle cycle before an op with probability `gap`; checks every output
-/// in order, with its latency and tag. Returns the cycles taken.
+/// Streams `ops` with an idle slot before an op with probability `gap` (a slot: a clock, or
+/// `every` clocks of a multi-pass unit); checks every output in order, with its latency and
+/// tag. Returns the cycles taken.
 fn run(kind: Kind, ops: &[FieldOp], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
     let mut unit = kind.unit();
     let mut pending: VecDeque<(u64, FieldOp)> = VecDeque::new();
     let mut next = ops.iter().peekable();
     while next.peek().is_some() || !pending.is_empty() {
+        let slot = unit.cycles() % kind.every() == 0;
         let issue = match next.peek() {
-            Some(_) if !rng.gen_bool(gap) => next.next(),
+            Some(_) if slot && !rng.gen_bool(gap) => next.next(),
             _ => None,
         };
         if let Some(op) = issue {
@@ -97,7 +112,7 @@ fn run(kind: Kind, ops: &[FieldOp], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
             assert_eq!(result, kind.expected(&op), "{op:?}");
         }
         assert!(
-            unit.cycles() < 3 * ops.len() as u64 + 1000,
+            unit.cycles() < 3 * kind.every() * ops.len() as u64 + 1000,
             "the unit stopped producing"
         );
     }
@@ -134,8 +149,8 @@ fn back_to_back(kind: Kind, what: &str) {
     let mut rng = rng(what);
     let ops = random_ops(&mut rng, N);
     let cycles = run(kind, &ops, 0.0, &mut rng);
-    // Throughput: one result per clock once the pipeline is full.
-    assert_eq!(cycles, N as u64 + kind.latency());
+    // Throughput: one result per slot once the pipeline is full.
+    assert_eq!(cycles, kind.every() * (N as u64 - 1) + 1 + kind.latency());
 }
 
 /// Random operands with an idle cycle before about a third of them.
@@ -194,6 +209,21 @@ fn u55c_mul_with_idle_cycles() {
 #[test]
 fn u55c_mul_edges() {
     edges(Kind::MulU55c, "u55c mul edges");
+}
+
+#[test]
+fn ecp5_mul_back_to_back() {
+    back_to_back(Kind::MulEcp5, "ecp5 mul back to back");
+}
+
+#[test]
+fn ecp5_mul_with_idle_cycles() {
+    with_idle_cycles(Kind::MulEcp5, "ecp5 mul gaps");
+}
+
+#[test]
+fn ecp5_mul_edges() {
+    edges(Kind::MulEcp5, "ecp5 mul edges");
 }
 
 #[test]
