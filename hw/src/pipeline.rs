@@ -5,14 +5,22 @@
 //! once every II clocks, in a fixed phase (cycle mod II) of the body's `phase` counter: its
 //! line shifts only in that phase, so a stage holds it for II clocks and a read d clocks after
 //! it is ready finds it in stage ceil(d / II).
+//!
+//! On an FPGA without shift-register LUTs (ECP5) the flip-flops of long lines run out first: a
+//! body built [`DelayLines::with_ram`] makes every stretch of at least that many stages between
+//! two taps a RAM instead, a circular buffer of g - 1 entries read before it is written (a
+//! delay of g edges with the register it is read into), on a pointer shared by the buffers of
+//! its depth and phase.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 struct Line {
     source: String,
     width: usize,
     depth: u64,
+    /// The stages read.
+    taps: BTreeSet<u64>,
     /// The phase in which the line shifts (the source's ready cycle mod II).
     phase: u64,
 }
@@ -23,12 +31,23 @@ pub struct DelayLines {
     /// A shared unit's output is a new value in each phase it is used: a line per phase.
     by_source: BTreeMap<(String, u64), usize>,
     interval: u64,
+    /// Stretches between taps of at least this many stages are RAMs.
+    ram_from: Option<u64>,
 }
 
 impl Default for DelayLines {
     fn default() -> Self {
         Self::with_interval(1)
     }
+}
+
+/// Stretches of delay line from this many stages are RAMs on a configuration built for ECP5
+/// alone (`DelayLines::with_ram`): each stage saves a flip-flop a bit.
+pub const ECP5_RAM_FROM: u64 = 4;
+
+/// Where `cfg`'s delay lines are RAMs: on ECP5 alone (Xilinx shift registers are LUTs).
+pub fn ram_from(cfg: &crate::config::Config) -> Option<u64> {
+    (cfg.families == [crate::config::Family::Ecp5]).then_some(ECP5_RAM_FROM)
 }
 
 /// The Verilog test that the body's `phase` counter is `phase`.
@@ -49,6 +68,19 @@ impl DelayLines {
             lines: Vec::new(),
             by_source: BTreeMap::new(),
             interval,
+            ram_from: None,
+        }
+    }
+
+    /// Stretches of `from` (>= 2) stages or more between taps are RAMs (`None`: none).
+    pub fn with_ram(self, from: Option<u64>) -> Self {
+        assert!(
+            from.is_none_or(|f| f >= 2),
+            "a RAM stretch is at least 2 stages"
+        );
+        DelayLines {
+            ram_from: from,
+            ..self
         }
     }
 
@@ -72,6 +104,7 @@ impl DelayLines {
                     source: source.to_owned(),
                     width,
                     depth: 0,
+                    taps: BTreeSet::new(),
                     phase,
                 });
                 self.lines.len() - 1
@@ -80,6 +113,7 @@ impl DelayLines {
         assert_eq!(line.width, width, "{source} read at two widths");
         let d = d.div_ceil(self.interval);
         line.depth = line.depth.max(d);
+        line.taps.insert(d);
         stage(i, d)
     }
 
@@ -96,11 +130,56 @@ impl DelayLines {
                 "always @(posedge clock) phase <= (phase == {last}) ? 0 : phase + 1;"
             );
         }
+        let mut pointers = BTreeSet::new();
+        let mut rams = String::new();
         for (i, line) in self.lines.iter().enumerate() {
             let range = match line.width {
                 1 => String::new(),
                 w => format!("[{}:0] ", w - 1),
             };
+            let enable = match self.interval {
+                1 => String::new(),
+                _ => format!("if {} ", in_phase(line.phase)),
+            };
+            let ram_from = self.ram_from.unwrap_or(u64::MAX);
+            let mut from = 0;
+            let stretches: Vec<(u64, u64)> = (line.taps.iter())
+                .map(|&d| (std::mem::replace(&mut from, d), d))
+                .collect();
+            if stretches.iter().any(|(a, b)| b - a >= ram_from) {
+                let _ = writeln!(v, "// {} waits up to {} stages", line.source, line.depth);
+                let src = |d: u64| match d {
+                    0 => line.source.clone(),
+                    d => stage(i, d),
+                };
+                for (a, b) in stretches {
+                    if b - a < ram_from {
+                        for d in a + 1..=b {
+                            let _ = writeln!(v, "reg {range}{};", stage(i, d));
+                        }
+                        let _ = writeln!(v, "always @(posedge clock) {enable}begin");
+                        for d in a + 1..=b {
+                            let _ = writeln!(v, "    {} <= {};", stage(i, d), src(d - 1));
+                        }
+                        let _ = writeln!(v, "end");
+                        continue;
+                    }
+                    let entries = b - a - 1;
+                    pointers.insert((entries, line.phase));
+                    let ptr = pointer(entries, line.phase);
+                    let mem = format!("line{i}_m{b}");
+                    let _ = writeln!(v, "reg {range}{};", stage(i, b));
+                    let _ = writeln!(v, "reg {range}{mem} [0:{}];", entries - 1);
+                    let _ = writeln!(
+                        rams,
+                        "always @(posedge clock) {enable}begin\n    {} <= {mem}[{ptr}];\n    \
+                         {mem}[{ptr}] <= {};\nend",
+                        stage(i, b),
+                        src(a)
+                    );
+                }
+                continue;
+            }
             let _ = writeln!(v, "// {} waits up to {} stages", line.source, line.depth);
             for d in 1..=line.depth {
                 let _ = writeln!(v, "reg {range}{};", stage(i, d));
@@ -123,6 +202,25 @@ impl DelayLines {
             }
             let _ = writeln!(v, "end");
         }
-        v
+        for (entries, phase) in pointers {
+            let bits = (64 - (entries - 1).leading_zeros()).max(1);
+            let ptr = pointer(entries, phase);
+            let enable = match self.interval {
+                1 => String::new(),
+                _ => format!("if {} ", in_phase(phase)),
+            };
+            let _ = writeln!(v, "reg [{}:0] {ptr} = 0;", bits - 1);
+            let _ = writeln!(
+                v,
+                "always @(posedge clock) {enable}{ptr} <= ({ptr} == {}) ? 0 : {ptr} + 1;",
+                entries - 1
+            );
+        }
+        v + &rams
     }
+}
+
+/// The pointer of the RAM stretches of `entries` entries that move in `phase`.
+fn pointer(entries: u64, phase: u64) -> String {
+    format!("ram{entries}_p{phase}")
 }

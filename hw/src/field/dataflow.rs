@@ -301,16 +301,17 @@ impl Program {
 
     /// The Verilog body of a module with inputs `inputs[k]` (named), clocked by `clock`, whose
     /// result `output` (a reg of the output's width) is the program's output, and whose
-    /// `valid_out`/`tag_out` are `valid_in`/`tag_in` delayed by the latency.
+    /// `valid_out`/`tag_out` are `valid_in`/`tag_in` delayed by the latency; what waits in
+    /// `lines`.
     pub fn verilog(
         &self,
         inputs: &[&str],
         output: &str,
         tag_bits: usize,
         adders: Adders,
+        mut lines: DelayLines,
     ) -> String {
         let l = self.schedule().latency;
-        let mut lines = DelayLines::default();
         let (mut v, out) = self.datapath(inputs, &mut lines, adders);
         let valid = lines.tap("valid_in", 1, 0, l);
         let tag = lines.tap("tag_in", tag_bits, 0, l);

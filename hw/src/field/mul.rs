@@ -24,7 +24,7 @@ use rust_hdl::prelude::*;
 use super::dataflow::{Adders, Counts, Pipeline, Program};
 use super::karatsuba;
 use crate::config::{Config, Family, Tile};
-use crate::pipeline::DelayLines;
+use crate::pipeline::{ram_from, DelayLines};
 
 /// The multiplier's program for `cfg` (one pass of it if it makes several), built once per
 /// shape (with its schedule: the search takes a while in build scripts, which run
@@ -79,10 +79,15 @@ pub fn latency(cfg: &Config) -> usize {
 
 /// The body of a multiplier of `k` > 1 passes `d` clocks apart of `program` (see the module
 /// documentation).
-fn passes_body(program: &Program, k: u32, d: u64, tag_bits: usize, adders: Adders) -> String {
+fn passes_body(
+    program: &Program,
+    (k, d): (u32, u64),
+    tag_bits: usize,
+    adders: Adders,
+    mut lines: DelayLines,
+) -> String {
     let word = 256 / k;
     let lp = program.schedule().latency;
-    let mut lines = DelayLines::default();
     let mut v = format!(
         "// {k} passes {d} clocks apart through one pipeline of latency {lp}\n\
          reg [255:0] pass_t;\nreg [255:0] pass_a;\nreg [{}:0] pass_w;\n",
@@ -156,9 +161,10 @@ impl<const TAG: usize> FqMul<TAG> {
         assert_eq!(TAG, cfg.tag_bits as usize, "multiplier tag width");
         let program = program(cfg);
         // A Xilinx-only configuration gets ternary adders of Xilinx primitives.
+        let lines = DelayLines::default().with_ram(ram_from(cfg));
         let body = match cfg.mul_passes {
-            1 => program.verilog(&["a", "b"], "result", TAG, adders(cfg)),
-            k => passes_body(&program, k, pass_distance(cfg), TAG, adders(cfg)),
+            1 => program.verilog(&["a", "b"], "result", TAG, adders(cfg), lines),
+            k => passes_body(&program, (k, pass_distance(cfg)), TAG, adders(cfg), lines),
         };
         let passes = cfg.mul_passes;
         let pipe = Pipeline::new(program);

@@ -22,7 +22,7 @@ use rust_hdl::prelude::*;
 
 use super::schedule::{lane_program, schedule, Kind, Schedule, UnitLatency, Val};
 use crate::config::Config;
-use crate::pipeline::{in_phase, DelayLines};
+use crate::pipeline::{in_phase, ram_from, DelayLines};
 
 /// Ports shared by the two unit references; `$sub` adds the add/sub unit's `sub` port.
 macro_rules! unit_ref {
@@ -127,9 +127,11 @@ struct BodyWriter {
 }
 
 impl BodyWriter {
-    fn new(interval: u64) -> Self {
+    /// A body taking an input every `interval` clocks, its stretches of `ram_from` stages or
+    /// more RAMs.
+    fn new(interval: u64, ram_from: Option<u64>) -> Self {
         BodyWriter {
-            lines: DelayLines::with_interval(interval),
+            lines: DelayLines::with_interval(interval).with_ram(ram_from),
             interval,
             assigns: Vec::new(),
         }
@@ -185,7 +187,7 @@ impl<const TAG: usize> FqLane<TAG> {
         FqLane {
             mul: (0..muls).map(|_| Default::default()).collect(),
             add_sub: (0..add_subs).map(|_| Default::default()).collect(),
-            body: Some(body(&program, &schedule, TAG)),
+            body: Some(body(&program, &schedule, TAG, ram_from(cfg))),
             ..Self::reference()
         }
     }
@@ -199,7 +201,7 @@ impl<const TAG: usize> FqLane<TAG> {
     pub fn stand_in(latency: usize, interval: usize) -> Self {
         assert!(latency >= 1, "a stand-in lane registers its result");
         let (l, ii) = (latency as u64, interval as u64);
-        let mut w = BodyWriter::new(ii);
+        let mut w = BodyWriter::new(ii, None);
         outputs(&mut w, l, TAG);
         w.read("x3".into(), "(negate ? x1 - x2 : x1 + x2)", 256, 0, l);
         w.read("y3".into(), "y1 + y2", 256, 0, l);
@@ -255,8 +257,13 @@ fn outputs(w: &mut BodyWriter, latency: u64, tag_bits: usize) {
 
 /// The lane's Verilog body: operation i runs on unit `s.unit[i]` of its kind, from clock
 /// `s.start[i]` (in phase start mod II).
-fn body(program: &super::schedule::Program, s: &Schedule, tag_bits: usize) -> String {
-    let mut w = BodyWriter::new(s.interval);
+fn body(
+    program: &super::schedule::Program,
+    s: &Schedule,
+    tag_bits: usize,
+    ram_from: Option<u64>,
+) -> String {
+    let mut w = BodyWriter::new(s.interval, ram_from);
     let unit: Vec<String> = program
         .ops
         .iter()

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use msm_hw::config::Config;
 use msm_hw::field::dataflow::{Adders, Builder, Node, Operand, Program, SumShape};
 use msm_hw::field::mul;
+use msm_hw::pipeline::{ram_from, DelayLines};
 use msm_hw::verilog::{Dir, Port};
 
 use crate::harness::Harness;
@@ -29,8 +30,9 @@ fn port(name: &str, dir: Dir, width: usize) -> Port {
     }
 }
 
-/// `program` as module `name`: inputs i0, i1, ..., output `result`, valid and a 1-bit tag.
-fn module(name: &str, program: &Program, adders: Adders) -> (String, Vec<Port>) {
+/// `program` as module `name`: inputs i0, i1, ..., output `result`, valid and a 1-bit tag; its
+/// delay lines as `lines` makes them.
+fn module(name: &str, program: &Program, adders: Adders, lines: DelayLines) -> (String, Vec<Port>) {
     let inputs: Vec<String> = (0..program.inputs.len()).map(|k| format!("i{k}")).collect();
     let mut ports = vec![
         port("clock", Dir::In, 1),
@@ -55,7 +57,7 @@ fn module(name: &str, program: &Program, adders: Adders) -> (String, Vec<Port>) 
     };
     let decls: Vec<String> = ports.iter().map(decl).collect();
     let names: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    let body = program.verilog(&names, "result", 1, adders);
+    let body = program.verilog(&names, "result", 1, adders, lines);
     let v = format!(
         "module {name}(\n{}\n);\n{body}endmodule\n",
         decls.join(",\n")
@@ -87,7 +89,8 @@ fn sum_spec(shape: &SumShape) -> String {
 /// The proof that `program` (module `name`) computes `want` (declared in `spec`).
 fn prove(name: String, what: String, cfg: &Config, program: &Program, spec: String) -> Proof {
     let adders = mul::adders(cfg);
-    let (verilog, ports) = module("unit", program, adders);
+    let lines = DelayLines::default().with_ram(ram_from(cfg));
+    let (verilog, ports) = module("unit", program, adders, lines);
     let harness = Harness {
         dut: "unit".into(),
         ports,
