@@ -34,9 +34,10 @@ pub struct Args {
     /// Fixed window width for backends that take one (model, card); default: chosen per size.
     #[arg(long)]
     window: Option<u32>,
-    /// Clock for projected latencies of backends that count cycles (a projection).
-    #[arg(long, default_value_t = 250.0)]
-    clock_mhz: f64,
+    /// Clock for projected latencies of backends that count cycles (a projection); default:
+    /// the clock of `--config`'s card (sim and u55c 250 MHz, ecp5 100 MHz).
+    #[arg(long)]
+    clock_mhz: Option<f64>,
     /// Simulated card: host DMA bytes per card clock (default: PCIe Gen3 x16, 12 GB/s, at the
     /// card's clock).
     #[arg(long)]
@@ -65,6 +66,12 @@ pub struct Args {
 }
 
 impl Args {
+    /// The projection clock in MHz: `--clock-mhz`, else the configuration's card clock.
+    fn clock(&self) -> f64 {
+        let card = msm_spec::config::by_name(&self.config).map(|c| f64::from(c.clock_mhz));
+        self.clock_mhz.or(card).unwrap_or(250.0)
+    }
+
     fn card_place(&self) -> CardPlace<'_> {
         CardPlace {
             at: &self.card,
@@ -156,10 +163,10 @@ pub fn run(a: &Args) -> Result<(), String> {
                     ));
                 }
             }
-            let projected = report.projected_ms(a.clock_mhz);
+            let projected = report.projected_ms(a.clock());
             bar.suspend(|| {
                 if a.json {
-                    let clock = projected.map(|_| a.clock_mhz);
+                    let clock = projected.map(|_| a.clock());
                     let line = json!({
                         "backend": backend.name(), "n": n, "c": report.window,
                         "lanes": report.lanes, "wall_ms": wall_ms, "cycles": report.cycles,
@@ -188,7 +195,7 @@ pub fn run(a: &Args) -> Result<(), String> {
             });
             let shown = match projected {
                 Some(p) => (
-                    format!("{} (projected at {} MHz)", backend.name(), a.clock_mhz),
+                    format!("{} (projected at {} MHz)", backend.name(), a.clock()),
                     p,
                 ),
                 None => (format!("{} (wall clock)", backend.name()), wall_ms),
