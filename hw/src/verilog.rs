@@ -296,6 +296,28 @@ pub fn fast_card(cfg: &Config) -> Unit {
     }
 }
 
+/// The lane of `cfg` with its own units, as unit `<config>_fq_lane` (its modules prefixed
+/// `<config>_`): for a simulation of a configuration's own lane (a folded one) beside the test
+/// configuration's units.
+pub fn lane_unit(cfg: &Config) -> Unit {
+    let (lane, mul, add_sub) = lane_parts(cfg);
+    let prefix = format!("{}_", cfg.name);
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let name = leak(format!("{prefix}fq_lane"));
+    let units = vec![
+        leak(format!("{prefix}fq_mul")),
+        leak(format!("{prefix}fq_add_sub")),
+    ];
+    Unit {
+        name,
+        verilog: prefix_modules(&(lane.verilog + &mul.verilog + &add_sub.verilog), &prefix),
+        ports: lane.ports,
+        synth_by_default: false,
+        latency: lane::latency(cfg),
+        instantiates: Box::leak(units.into_boxed_slice()),
+    }
+}
+
 /// The multiplier of `cfg` alone, as unit `fq_mul_<config>`: for a simulation of a
 /// configuration's own multiplier beside the test configuration's units (its Xilinx primitives
 /// under `ifdef SYNTHESIS` included, with models of them).

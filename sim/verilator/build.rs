@@ -62,6 +62,9 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
 const PRIMITIVE_MULS: [msm_spec::config::Config; 2] =
     [msm_spec::config::U55C, msm_spec::config::ECP5_85F];
 
+/// The configurations whose own (folded) lane is built with its structural units.
+const FOLDED_LANES: [msm_spec::config::Config; 1] = [msm_spec::config::ECP5_85F];
+
 /// Where Verilated models are kept, and what every key includes besides a unit's own inputs.
 struct Cache {
     dir: PathBuf,
@@ -200,6 +203,15 @@ fn main() {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
         dirs.push(verilate(unit, opt, &cache, &manifest, &jobs, &extra));
     }
+    // The folded configurations' own lanes, their units as hierarchical blocks.
+    let config_lanes: Vec<(msm_spec::config::Config, Unit)> = FOLDED_LANES
+        .iter()
+        .map(|cfg| (*cfg, msm_hw::verilog::lane_unit(cfg)))
+        .collect();
+    for (_, unit) in &config_lanes {
+        let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
+        dirs.push(verilate(unit, opt, &cache, &manifest, &jobs, &[]));
+    }
     // The core around stand-in lanes: small models that run short tests, compiled quickly.
     let stand_ins = msm_hw::verilog::stand_in_cores();
     for core in &stand_ins {
@@ -287,6 +299,17 @@ fn main() {
             unit.name,
             unit.name.to_uppercase(),
             unit.latency
+        );
+    }
+    for (lane_cfg, unit) in &config_lanes {
+        add_glue(unit, Some("fq_lane"), false);
+        consts += &format!(
+            "/// Latency and II of `{0}`, from msm-hw.\npub const {1}_LATENCY: usize = {2};\n\
+             pub const {1}_INTERVAL: usize = {3};\n",
+            unit.name,
+            unit.name.to_uppercase(),
+            unit.latency,
+            msm_hw::point::lane::interval(lane_cfg)
         );
     }
     let shape = msm_hw::msm::core::shape(&cfg);

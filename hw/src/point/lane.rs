@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use rust_hdl::prelude::*;
 
-use super::schedule::{lane_program, schedule, Kind, Schedule, UnitLatency, Val};
+use super::schedule::{lane_program, schedule, Kind, LaneUnits, Schedule, UnitLatency, Val};
 use crate::config::Config;
 use crate::pipeline::{in_phase, ram_from, DelayLines};
 
@@ -104,7 +104,23 @@ const INPUT_NAMES: [&str; 7] = ["x1", "y1", "z1", "x2", "y2", "z2", "256'd0"];
 
 /// The lane's schedule for `cfg`.
 pub fn lane_schedule(cfg: &Config) -> Schedule {
-    schedule(&lane_program(), UnitLatency::of(cfg), cfg.lane_units)
+    schedule(&lane_program(), lane_latency(cfg), cfg.lane_units)
+}
+
+/// The units' latencies as the lane sees them: a folded lane registers each unit's operand
+/// multiplexer (one clock more), so that the phase's selection and the unit's first stage are
+/// not one path.
+fn lane_latency(cfg: &Config) -> UnitLatency {
+    let mut lat = UnitLatency::of(cfg);
+    if registered_operands(cfg) {
+        lat.mul += 1;
+        lat.add_sub += 1;
+    }
+    lat
+}
+
+fn registered_operands(cfg: &Config) -> bool {
+    matches!(cfg.lane_units, LaneUnits::Shared { .. })
 }
 
 /// Latency of the lane for `cfg`: the schedule's L.
@@ -124,6 +140,8 @@ struct BodyWriter {
     interval: u64,
     /// Each target's value in each phase that sets it, targets in first-set order.
     assigns: Vec<(String, Vec<(u64, String)>)>,
+    /// Targets that take their value at the clock edge (a unit's registered operands).
+    registered: Vec<String>,
 }
 
 impl BodyWriter {
@@ -134,6 +152,7 @@ impl BodyWriter {
             lines: DelayLines::with_interval(interval).with_ram(ram_from),
             interval,
             assigns: Vec::new(),
+            registered: Vec::new(),
         }
     }
 
@@ -161,16 +180,24 @@ impl BodyWriter {
     fn finish(self) -> String {
         let mut v = self.lines.finish();
         for (target, values) in &self.assigns {
-            if let [(_, value)] = values.as_slice() {
-                let _ = writeln!(v, "always @(*) {target} = {value};");
+            let (when, set) = match self.registered.contains(target) {
+                true => ("posedge clock", "<="),
+                false => ("*", "="),
+            };
+            // A folded lane's unit is valid only in its operations' phases: a multi-pass
+            // multiplier would take anything else for an operation.
+            let valid = target.ends_with("$valid_in") && self.interval > 1;
+            if let ([(_, value)], false) = (values.as_slice(), valid) {
+                let _ = writeln!(v, "always @({when}) {target} {set} {value};");
                 continue;
             }
-            // Phases no operation uses keep the first value (no latch).
-            let _ = writeln!(v, "always @(*) case (phase)");
+            // Phases no operation uses keep the first value (no latch), or are not valid.
+            let _ = writeln!(v, "always @({when}) case (phase)");
             for (phase, value) in values {
-                let _ = writeln!(v, "    {phase}: {target} = {value};");
+                let _ = writeln!(v, "    {phase}: {target} {set} {value};");
             }
-            let _ = writeln!(v, "    default: {target} = {};", values[0].1);
+            let idle = if valid { "1'b0" } else { &values[0].1 };
+            let _ = writeln!(v, "    default: {target} {set} {idle};");
             let _ = writeln!(v, "endcase");
         }
         v
@@ -187,7 +214,13 @@ impl<const TAG: usize> FqLane<TAG> {
         FqLane {
             mul: (0..muls).map(|_| Default::default()).collect(),
             add_sub: (0..add_subs).map(|_| Default::default()).collect(),
-            body: Some(body(&program, &schedule, TAG, ram_from(cfg))),
+            body: Some(body(
+                &program,
+                &schedule,
+                TAG,
+                ram_from(cfg),
+                registered_operands(cfg),
+            )),
             ..Self::reference()
         }
     }
@@ -262,6 +295,7 @@ fn body(
     s: &Schedule,
     tag_bits: usize,
     ram_from: Option<u64>,
+    registered_operands: bool,
 ) -> String {
     let mut w = BodyWriter::new(s.interval, ram_from);
     let unit: Vec<String> = program
@@ -284,6 +318,13 @@ fn body(
         Val::In(i) => (INPUT_NAMES[i].to_owned(), 0),
         Val::Op(i) => (format!("{}$result", unit[i]), s.ready[i]),
     };
+    if registered_operands {
+        for u in &unit {
+            for port in ["valid_in", "a", "b", "sub"] {
+                w.registered.push(format!("{u}${port}"));
+            }
+        }
+    }
     for (i, op) in program.ops.iter().enumerate() {
         let (u, at) = (&unit[i], s.start[i]);
         w.read(format!("{u}$valid_in"), "valid_in", 1, 0, at);

@@ -1,10 +1,11 @@
-//! The Verilated adder lane of the test configuration behind a safe API.
+//! The Verilated adder lane of the test configuration, or the ecp5 configuration's folded one,
+//! behind a safe API.
 
 use std::path::Path;
 
 use msm_sim::model::Projective;
 
-use crate::ffi::{fq_lane, Model};
+use crate::ffi::{ecp5_fq_lane, fq_lane, Model};
 use crate::{from_words, to_words};
 
 /// Projective coordinates (X, Y, Z), Montgomery-form limbs below p.
@@ -44,6 +45,14 @@ impl Default for Lane {
 }
 
 impl Lane {
+    /// The ecp5 configuration's folded lane (one two-pass multiplier and two add/sub units
+    /// shared): it takes an addition in clocks 0 mod `ECP5_FQ_LANE_INTERVAL` from power-up.
+    pub fn ecp5() -> Self {
+        Lane {
+            model: Model::new(&ecp5_fq_lane::UNIT),
+        }
+    }
+
     /// Dumps a VCD waveform of every later clock to `path`.
     pub fn trace(&mut self, path: &Path) -> std::io::Result<()> {
         self.model.trace(path)

@@ -1,6 +1,7 @@
 //! The Verilated adder lane against the model (bit for bit) and arkworks (as points): random
-//! additions in both modes, back to back and with idle cycles, and the edge cases. Seeds are
-//! printed; MSM_SEED replays.
+//! additions in both modes, back to back and with idle cycles, and the edge cases; the same on
+//! the ecp5 configuration's folded lane (its two-pass multiplier and two add/sub units shared,
+//! an addition every II clocks). Seeds are printed; MSM_SEED replays.
 
 use std::collections::VecDeque;
 
@@ -9,7 +10,10 @@ use msm_sim::model::ark::{affine_from_ark, projective_to_ark};
 use msm_sim::model::{Affine, Fq, Projective};
 use msm_sim::seed::rng;
 use msm_sim::workload::random_inputs;
-use msm_verilator::{coords, projective, Lane, LaneOp, FQ_LANE_LATENCY, TAG_BITS};
+use msm_verilator::{
+    coords, projective, Lane, LaneOp, ECP5_FQ_LANE_INTERVAL, ECP5_FQ_LANE_LATENCY, FQ_LANE_LATENCY,
+    TAG_BITS,
+};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -123,15 +127,48 @@ fn edge_cases(rng: &mut ChaCha8Rng) -> Vec<Case> {
     cases
 }
 
-/// Streams the cases with an idle cycle before one with probability `gap`; checks each output
-/// in order: latency, tag, limbs against the model, point against arkworks. Returns cycles.
-fn run(cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
-    let mut lane = Lane::default();
+/// A Verilated lane: the test configuration's, or the ecp5 folded one.
+#[derive(Clone, Copy)]
+enum Kind {
+    Sim,
+    Ecp5,
+}
+
+impl Kind {
+    fn lane(self) -> Lane {
+        match self {
+            Kind::Sim => Lane::default(),
+            Kind::Ecp5 => Lane::ecp5(),
+        }
+    }
+
+    fn latency(self) -> u64 {
+        match self {
+            Kind::Sim => FQ_LANE_LATENCY as u64,
+            Kind::Ecp5 => ECP5_FQ_LANE_LATENCY as u64,
+        }
+    }
+
+    /// Clocks between additions: an addition enters in clocks 0 mod II from power-up.
+    fn interval(self) -> u64 {
+        match self {
+            Kind::Sim => 1,
+            Kind::Ecp5 => ECP5_FQ_LANE_INTERVAL as u64,
+        }
+    }
+}
+
+/// Streams the cases with an idle slot (a clock, or II of a folded lane) before one with
+/// probability `gap`; checks each output in order: latency, tag, limbs against the model, point
+/// against arkworks. Returns cycles.
+fn run(kind: Kind, cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
+    let mut lane = kind.lane();
     let mut pending: VecDeque<(u64, &Case)> = VecDeque::new();
     let mut next = cases.iter().peekable();
     while next.peek().is_some() || !pending.is_empty() {
+        let slot = lane.cycles() % kind.interval() == 0;
         let issue = match next.peek() {
-            Some(_) if !rng.gen_bool(gap) => next.next(),
+            Some(_) if slot && !rng.gen_bool(gap) => next.next(),
             _ => None,
         };
         if let Some(c) = issue {
@@ -140,7 +177,7 @@ fn run(cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
         if let Some((tag, out)) = lane.step(issue.map(|c| &c.op)) {
             let (at, c) = pending.pop_front().expect("an output without an input");
             // Seen in the clock just run: L edges after the one that took it.
-            assert_eq!(lane.cycles() - 1 - at, FQ_LANE_LATENCY as u64, "latency");
+            assert_eq!(lane.cycles() - 1 - at, kind.latency(), "latency");
             assert_eq!(tag, c.op.tag, "tag of {:?}", c.op);
             assert_eq!(out, coords(&c.model), "lane vs model on {:?}", c.op);
             let got = projective(&out);
@@ -152,7 +189,7 @@ fn run(cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
             );
         }
         assert!(
-            lane.cycles() < 3 * cases.len() as u64 + 1000,
+            lane.cycles() < 3 * kind.interval() * cases.len() as u64 + 1000,
             "the lane stopped producing"
         );
     }
@@ -162,7 +199,7 @@ fn run(cases: &[Case], gap: f64, rng: &mut ChaCha8Rng) -> u64 {
 fn back_to_back(mixed: bool, what: &str) {
     let mut rng = rng(what);
     let cases = random_cases(&mut rng, N, mixed);
-    let cycles = run(&cases, 0.0, &mut rng);
+    let cycles = run(Kind::Sim, &cases, 0.0, &mut rng);
     // Throughput: one addition per clock once the pipeline is full.
     assert_eq!(cycles, N as u64 + FQ_LANE_LATENCY as u64);
 }
@@ -187,7 +224,7 @@ fn both_modes_with_idle_cycles() {
     for i in (0..N).step_by(2) {
         std::mem::swap(&mut a[i], &mut b[i]);
     }
-    run(&cases, 0.3, &mut rng);
+    run(Kind::Sim, &cases, 0.3, &mut rng);
 }
 
 #[test]
@@ -195,7 +232,28 @@ fn edge_cases_back_to_back_and_with_idle_cycles() {
     let mut rng = rng("lane edge cases");
     let cases = edge_cases(&mut rng);
     assert_eq!(cases.len(), 4 * 2 * 8);
-    let cycles = run(&cases, 0.0, &mut rng);
+    let cycles = run(Kind::Sim, &cases, 0.0, &mut rng);
     assert_eq!(cycles, cases.len() as u64 + FQ_LANE_LATENCY as u64);
-    run(&cases, 0.5, &mut rng);
+    run(Kind::Sim, &cases, 0.5, &mut rng);
+}
+
+/// The folded lane: both modes interleaved, back to back (an addition every II clocks) and with
+/// idle slots, and the edge cases.
+#[test]
+fn ecp5_folded_lane_both_modes_and_edges() {
+    let mut rng = rng("ecp5 folded lane");
+    let n = 1500;
+    let mut cases = random_cases(&mut rng, n, false);
+    cases.extend(random_cases(&mut rng, n, true));
+    let (a, b) = cases.split_at_mut(n);
+    for i in (0..n).step_by(2) {
+        std::mem::swap(&mut a[i], &mut b[i]);
+    }
+    let (k, ii) = (Kind::Ecp5, ECP5_FQ_LANE_INTERVAL as u64);
+    let cycles = run(k, &cases, 0.0, &mut rng);
+    assert_eq!(cycles, ii * (cases.len() as u64 - 1) + 1 + k.latency());
+    run(k, &cases[..600], 0.3, &mut rng);
+    let edges = edge_cases(&mut rng);
+    run(k, &edges, 0.0, &mut rng);
+    run(k, &edges, 0.5, &mut rng);
 }
