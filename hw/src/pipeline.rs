@@ -18,8 +18,7 @@ use std::fmt::Write as _;
 struct Line {
     source: String,
     width: usize,
-    depth: u64,
-    /// The stages read.
+    /// The stages read (the line is as deep as the last).
     taps: BTreeSet<u64>,
     /// The phase in which the line shifts (the source's ready cycle mod II).
     phase: u64,
@@ -103,7 +102,6 @@ impl DelayLines {
                 self.lines.push(Line {
                     source: source.to_owned(),
                     width,
-                    depth: 0,
                     taps: BTreeSet::new(),
                     phase,
                 });
@@ -112,9 +110,16 @@ impl DelayLines {
         let line = &mut self.lines[i];
         assert_eq!(line.width, width, "{source} read at two widths");
         let d = d.div_ceil(self.interval);
-        line.depth = line.depth.max(d);
         line.taps.insert(d);
         stage(i, d)
+    }
+
+    /// The guard of what moves in `phase` (nothing with II = 1).
+    fn enable(&self, phase: u64) -> String {
+        match self.interval {
+            1 => String::new(),
+            _ => format!("if {} ", in_phase(phase)),
+        }
     }
 
     /// The declarations and the shifting, and the `phase` counter if II > 1.
@@ -132,83 +137,53 @@ impl DelayLines {
         }
         let mut pointers = BTreeSet::new();
         let mut rams = String::new();
+        let ram_from = self.ram_from.unwrap_or(u64::MAX);
         for (i, line) in self.lines.iter().enumerate() {
             let range = match line.width {
                 1 => String::new(),
                 w => format!("[{}:0] ", w - 1),
             };
-            let enable = match self.interval {
-                1 => String::new(),
-                _ => format!("if {} ", in_phase(line.phase)),
+            let enable = self.enable(line.phase);
+            let depth = line.taps.last().copied().unwrap_or(0);
+            let _ = writeln!(v, "// {} waits up to {depth} stages", line.source);
+            let src = |d: u64| match d {
+                0 => line.source.clone(),
+                d => stage(i, d),
             };
-            let ram_from = self.ram_from.unwrap_or(u64::MAX);
+            // Between taps: registers, or a RAM from `ram_from` stages on.
+            let mut shifts = String::new();
             let mut from = 0;
-            let stretches: Vec<(u64, u64)> = (line.taps.iter())
-                .map(|&d| (std::mem::replace(&mut from, d), d))
-                .collect();
-            if stretches.iter().any(|(a, b)| b - a >= ram_from) {
-                let _ = writeln!(v, "// {} waits up to {} stages", line.source, line.depth);
-                let src = |d: u64| match d {
-                    0 => line.source.clone(),
-                    d => stage(i, d),
-                };
-                for (a, b) in stretches {
-                    if b - a < ram_from {
-                        for d in a + 1..=b {
-                            let _ = writeln!(v, "reg {range}{};", stage(i, d));
-                        }
-                        let _ = writeln!(v, "always @(posedge clock) {enable}begin");
-                        for d in a + 1..=b {
-                            let _ = writeln!(v, "    {} <= {};", stage(i, d), src(d - 1));
-                        }
-                        let _ = writeln!(v, "end");
-                        continue;
+            for &b in &line.taps {
+                let a = std::mem::replace(&mut from, b);
+                if b - a < ram_from {
+                    for d in a + 1..=b {
+                        let _ = writeln!(v, "reg {range}{};", stage(i, d));
+                        let _ = writeln!(shifts, "    {} <= {};", stage(i, d), src(d - 1));
                     }
-                    let entries = b - a - 1;
-                    pointers.insert((entries, line.phase));
-                    let ptr = pointer(entries, line.phase);
-                    let mem = format!("line{i}_m{b}");
-                    let _ = writeln!(v, "reg {range}{};", stage(i, b));
-                    let _ = writeln!(v, "reg {range}{mem} [0:{}];", entries - 1);
-                    let _ = writeln!(
-                        rams,
-                        "always @(posedge clock) {enable}begin\n    {} <= {mem}[{ptr}];\n    \
-                         {mem}[{ptr}] <= {};\nend",
-                        stage(i, b),
-                        src(a)
-                    );
+                    continue;
                 }
-                continue;
+                let entries = b - a - 1;
+                pointers.insert((entries, line.phase));
+                let ptr = pointer(entries, line.phase);
+                let mem = format!("line{i}_m{b}");
+                let _ = writeln!(v, "reg {range}{};", stage(i, b));
+                let _ = writeln!(v, "reg {range}{mem} [0:{}];", entries - 1);
+                let _ = writeln!(
+                    rams,
+                    "always @(posedge clock) {enable}begin\n    {} <= {mem}[{ptr}];\n    \
+                     {mem}[{ptr}] <= {};\nend",
+                    stage(i, b),
+                    src(a)
+                );
             }
-            let _ = writeln!(v, "// {} waits up to {} stages", line.source, line.depth);
-            for d in 1..=line.depth {
-                let _ = writeln!(v, "reg {range}{};", stage(i, d));
+            if !shifts.is_empty() {
+                let _ = write!(v, "always @(posedge clock) {enable}begin\n{shifts}end\n");
             }
-            match self.interval {
-                1 => {
-                    let _ = writeln!(v, "always @(posedge clock) begin");
-                }
-                _ => {
-                    let _ = writeln!(
-                        v,
-                        "always @(posedge clock) if {} begin",
-                        in_phase(line.phase)
-                    );
-                }
-            }
-            let _ = writeln!(v, "    {} <= {};", stage(i, 1), line.source);
-            for d in 2..=line.depth {
-                let _ = writeln!(v, "    {} <= {};", stage(i, d), stage(i, d - 1));
-            }
-            let _ = writeln!(v, "end");
         }
         for (entries, phase) in pointers {
             let bits = (64 - (entries - 1).leading_zeros()).max(1);
             let ptr = pointer(entries, phase);
-            let enable = match self.interval {
-                1 => String::new(),
-                _ => format!("if {} ", in_phase(phase)),
-            };
+            let enable = self.enable(phase);
             let _ = writeln!(v, "reg [{}:0] {ptr} = 0;", bits - 1);
             let _ = writeln!(
                 v,

@@ -3,7 +3,7 @@
 
 use msm_hw::config::{DSP48E2, MULT18X18};
 use msm_hw::field::dataflow::Pipeline;
-use msm_hw::field::karatsuba::{montgomery, montgomery_pass};
+use msm_hw::field::karatsuba::{eval_passes, montgomery, montgomery_pass};
 use msm_hw::field::limbs_to_biguint as big;
 use msm_sim::model::Fq;
 use msm_spec::limbs::{sub, P, R_MOD_P};
@@ -65,12 +65,9 @@ fn passes_give_the_models_montgomery_product() {
                 prog.schedule().latency,
                 256 / word
             );
-            let mask = (BigUint::from(1u8) << word) - 1u8;
             for (a, b) in &ops {
                 let (x, y) = (big(&a.montgomery()), big(&b.montgomery()));
-                let t = (0..256 / word).fold(BigUint::from(0u8), |t, k| {
-                    prog.eval(&[t, x.clone(), (&y >> (k * word)) & &mask])
-                });
+                let t = eval_passes(&prog, 256 / word, &x, &y);
                 assert_eq!(t, big(&a.mul(b).montgomery()), "{a:?} * {b:?}");
             }
         }

@@ -109,6 +109,16 @@ pub fn montgomery_pass(tile: Tile, chain: u32, levels: u32, word: u32) -> Progra
     b.finish(r)
 }
 
+/// a b 2^-256 mod p by `passes` runs of a [`montgomery_pass`] program on integers: b's words
+/// from the lowest, t = 0 first.
+pub fn eval_passes(pass: &Program, passes: u32, a: &BigUint, b: &BigUint) -> BigUint {
+    let word = 256 / passes;
+    let mask = (BigUint::from(1u8) << word) - 1u8;
+    (0..passes).fold(BigUint::from(0u8), |t, j| {
+        pass.eval(&[t, a.clone(), (b >> (j * word)) & &mask])
+    })
+}
+
 /// The shapes of every sum [`montgomery_pass`] builds.
 pub fn montgomery_pass_sums(tile: Tile, chain: u32, levels: u32, word: u32) -> Vec<SumShape> {
     let mut b = Builder::new(tile, chain);

@@ -194,15 +194,10 @@ impl<const TAG: usize> Logic for FqMul<TAG> {
         let (a, b) = (BigUint::from(self.a.val()), BigUint::from(self.b.val()));
         let (out, passed) = match self.passes {
             1 => (Some(self.pipe.clock(&[a, b])), None),
-            k => {
-                let word = 256 / k;
-                let mask = (BigUint::from(1u8) << word) - 1u8;
-                let t = (0..k).fold(BigUint::from(0u8), |t, j| {
-                    let w = (&b >> (j * word)) & &mask;
-                    self.pipe.program().eval(&[t, a.clone(), w])
-                });
-                (None, Some(t))
-            }
+            k => (
+                None,
+                Some(karatsuba::eval_passes(self.pipe.program(), k, &a, &b)),
+            ),
         };
         self.flags
             .push_front((self.valid_in.val(), self.tag_in.val().to_u64(), passed));
