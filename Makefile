@@ -6,7 +6,7 @@ MSM   := target/release/msm
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV  := .venv
 
-.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report synth-card u55c-bitstream formal clean
+.PHONY: help nextest deps build demo test test-cpu lint test-long test-vfio bench rtl waves synth-report synth-card u55c-bitstream ecp5-bitstream formal clean
 
 # Hardware configuration for `make rtl` (sim, u55c, ecp5: hw/spec/src/config.rs).
 CONFIG ?= sim
@@ -22,6 +22,7 @@ help:
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
 	@echo "make synth-card the whole u55c card (msm_card) on xcup: resources by part (lanes, bucket memories, engines with their in-flight tables, slicer, shell) and the fit against the U55C (about 25 min)"
+	@echo "make ecp5-bitstream  the ecp5 board (the card behind its UART link) for the ULX3S 85F: yosys, nextpnr-ecp5 at the config's 25 MHz (timing must be met), ecppack; build/ecp5/msm_board.bit (about an hour on one core)"
 	@echo "make u55c-bitstream  Alveo U55C bitstream with Vivado (not installed here: it says so and stops); constraints/u55c/, reports in build/u55c/"
 	@echo "make formal     SMT proofs (SymbiYosys, Yices) of fq_add_sub and of every sum and sliver of fq_mul, for every input, and that broken variants fail (FORMAL_ARGS: see target/release/formal --help)"
 	@echo "make deps       install missing tools (cargo-nextest, Debian verilator); quiet when present"
@@ -120,6 +121,12 @@ u55c-bitstream:
 	$(MAKE) rtl CONFIG=u55c
 	mkdir -p build/u55c
 	vivado -mode batch -nojournal -log build/u55c/vivado.log -source constraints/u55c/build.tcl
+
+# The ecp5 board's bitstream (constraints/ecp5/): fails if the design does not fit or misses
+# the config's clock.
+ecp5-bitstream: $(VENV)/.synth-tools
+	$(CARGO) build --release -p msm-synth --bin ecp5_bitstream
+	target/release/ecp5_bitstream --out build/ecp5
 
 # FORMAL_ARGS, e.g. "--config u55c --only fq_add_sub": see target/release/formal --help.
 formal: $(VENV)/.synth-tools

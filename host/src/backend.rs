@@ -19,6 +19,9 @@ pub struct MsmReport {
     pub cycles: Option<u64>,
     /// Adder lanes, where the backend has them.
     pub lanes: Option<usize>,
+    /// Clocks between the additions one lane takes (its II: 1 unless the lane is folded), where
+    /// the backend has lanes.
+    pub interval: Option<usize>,
     /// Of `cycles`, those the card spent sweeping its bucket memory clear because its epochs ran
     /// out (every 2^epoch_bits - 1 MSMs), where the backend has a clock.
     pub sweep_cycles: Option<u64>,
@@ -27,10 +30,12 @@ pub struct MsmReport {
 }
 
 impl MsmReport {
-    /// Adds per lane per cycle: 1.0 is a pipeline that never idles.
+    /// Adds per lane slot (a clock, or II clocks for a folded lane): 1.0 is a pipeline that
+    /// never idles.
     pub fn efficiency(&self) -> Option<f64> {
         let (adds, cycles, lanes) = (self.adds?, self.cycles?, self.lanes?);
-        Some(adds as f64 / (cycles.max(1) as f64 * lanes as f64))
+        let slots = cycles.max(1) as f64 / self.interval.unwrap_or(1) as f64;
+        Some(adds as f64 / (slots * lanes as f64))
     }
 
     /// A projection, not a measurement: the cycles at an assumed clock.

@@ -99,6 +99,7 @@ fn empty_report(window: u32) -> MsmReport {
         adds: Some(0),
         cycles: Some(0),
         lanes: None,
+        interval: None,
         sweep_cycles: Some(0),
         dma_bytes: Some(0),
     }
@@ -148,6 +149,7 @@ impl<T: Transport> MsmBackend for CardBackend<T> {
             check_scalars(self.bases, s)?;
         }
         let shape = self.card.info().shape();
+        let interval = self.card.info().lane_interval;
         let depth = self.card.info().queue_depth as usize;
         let mut reports = Vec::with_capacity(batches.len());
         for group in batches.chunks(depth) {
@@ -207,6 +209,7 @@ impl<T: Transport> MsmBackend for CardBackend<T> {
                     adds: last.map(|l| l.adds + reduction_adds(c)),
                     cycles: last.map(|l| l.cycles),
                     lanes: Some(shape.lanes),
+                    interval: Some(interval),
                     sweep_cycles: last.map(|l| l.sweep_cycles),
                     dma_bytes: last.map(|l| l.dma_bytes),
                 });
@@ -257,6 +260,8 @@ pub enum CardAt {
     Sim,
     Vfio(String),
     VfioUser(std::path::PathBuf),
+    /// A board on a serial host link: its serial port.
+    Uart(std::path::PathBuf),
 }
 
 impl std::str::FromStr for CardAt {
@@ -267,8 +272,10 @@ impl std::str::FromStr for CardAt {
             _ if s == "sim" => Ok(CardAt::Sim),
             Some(("vfio", bdf)) if !bdf.is_empty() => Ok(CardAt::Vfio(bdf.to_string())),
             Some(("vfio-user", path)) if !path.is_empty() => Ok(CardAt::VfioUser(path.into())),
+            Some(("uart", path)) if !path.is_empty() => Ok(CardAt::Uart(path.into())),
             _ => Err(format!(
-                "{s:?}: a card is sim, vfio:<BDF> (e.g. vfio:0000:01:00.0) or vfio-user:<socket>"
+                "{s:?}: a card is sim, vfio:<BDF> (e.g. vfio:0000:01:00.0), vfio-user:<socket> \
+                 or uart:<serial port> (a board on its serial link, e.g. uart:/dev/ttyUSB0)"
             )),
         }
     }
@@ -276,6 +283,25 @@ impl std::str::FromStr for CardAt {
 
 #[cfg(feature = "vfio")]
 pub use over_vfio::*;
+
+/// The card backend on a board on a serial host link at `port` (e.g. `/dev/ttyUSB0`), at the
+/// baud rate of the configurations on such a link (`msm_spec::config::HostLink::Uart`).
+#[cfg(feature = "serial")]
+pub fn serial(
+    port: &std::path::Path,
+    window: Option<u32>,
+) -> Result<CardBackend<msm_driver::Uart<std::fs::File>>, MsmError> {
+    let baud = msm_spec::config::ALL
+        .iter()
+        .find_map(|c| match c.host_link {
+            msm_spec::config::HostLink::Uart { baud } => Some(baud),
+            msm_spec::config::HostLink::Pcie => None,
+        })
+        .expect("a configuration on a serial link");
+    let line = msm_driver::uart::open_serial(port, baud)
+        .map_err(|e| MsmError::CardOpen(format!("{}: {e}", port.display())))?;
+    CardBackend::new(Card::open(msm_driver::Uart::new(line))?, window)
+}
 
 #[cfg(feature = "vfio")]
 mod over_vfio {

@@ -51,6 +51,7 @@ impl MsmBackend for CpuBackend {
             adds: None,
             cycles: None,
             lanes: None,
+            interval: None,
             sweep_cycles: None,
             dma_bytes: None,
         })

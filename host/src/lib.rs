@@ -27,6 +27,8 @@ pub mod shared;
 pub use msm_sim::workload;
 
 pub use backend::{MsmBackend, MsmReport};
+#[cfg(feature = "serial")]
+pub use card::serial;
 #[cfg(feature = "sim")]
 pub use card::{simulated, simulated_of, CardModel, Timing, SIM_SHAPE};
 #[cfg(feature = "vfio")]

@@ -62,6 +62,7 @@ impl MsmBackend for ModelBackend {
             adds: Some(counts.on_card()),
             cycles: None,
             lanes: None,
+            interval: None,
             sweep_cycles: None,
             dma_bytes: None,
         })

@@ -105,6 +105,7 @@ impl MsmBackend for ScheduleBackend {
             adds: Some(r.adds()),
             cycles: Some(self.card.clocks(r.cycles, &plan)),
             lanes: Some(self.card.shape.lanes),
+            interval: Some(self.card.interval as usize),
             sweep_cycles: None,
             dma_bytes: Some(
                 (SCALAR_BYTES * scalars.len() + result_bytes(self.card.shape, &plan)) as u64,

@@ -3,6 +3,7 @@
 
 pub use msm_spec::config;
 
+pub mod board;
 pub mod card;
 pub mod field;
 pub mod msm;

@@ -3,6 +3,7 @@
 
 use rust_hdl::prelude::*;
 
+use crate::board::Board;
 use crate::card::MsmCard;
 use crate::config::Config;
 use crate::field::behavioural;
@@ -188,8 +189,8 @@ fn lane_parts(cfg: &Config) -> (Emitted, Emitted, Emitted) {
     (lane, mul, add_sub)
 }
 
-/// Every unit of `cfg`. `fq_lane`'s file holds the lane and the two unit modules it
-/// instantiates.
+/// Every unit of `cfg`, and the board of a configuration on a serial link. `fq_lane`'s file
+/// holds the lane and the two unit modules it instantiates.
 pub fn units(cfg: &Config) -> Vec<Unit> {
     let (lane, mul, add_sub) = lane_parts(cfg);
     let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
@@ -208,7 +209,7 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
         4 => emit::<Slicer<4>>("msm_slicer"),
         other => panic!("no slicer instance for {other} lanes"),
     };
-    vec![
+    let mut units = vec![
         Unit {
             name: "fq_add_sub",
             latency: crate::field::add_sub::latency(cfg.carry_bits as usize),
@@ -259,7 +260,11 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
             latency: 0,
             instantiates: &["card_fq_lane", "card_fq_mul", "card_fq_add_sub"],
         },
-    ]
+    ];
+    if cfg.uart_clocks_per_bit().is_some() {
+        units.push(board(cfg));
+    }
+    units
 }
 
 /// The card of `cfg` with behavioural field units ([`behavioural`]: the same ports, latency,
@@ -267,6 +272,18 @@ pub fn units(cfg: &Config) -> Vec<Unit> {
 /// a whole configuration fast. Unit `msm_card_<cfg>_fast`, with its own copies of the lane's
 /// modules under its name.
 pub fn fast_card(cfg: &Config) -> Unit {
+    let name: &'static str = Box::leak(format!("msm_card_{}_fast", cfg.name).into_boxed_str());
+    macro_rules! card {
+        ($($p:literal),*) => {
+            card_verilog::<$($p),*>(cfg, name, lane::latency(cfg))
+        };
+    }
+    with_fast_leaves(cfg, name, with_core_params!(cfg, card))
+}
+
+/// `top` (unit `name`) with the lane of `cfg` and behavioural field units, its modules
+/// prefixed with its name.
+fn with_fast_leaves(cfg: &Config, name: &'static str, top: Emitted) -> Unit {
     let (lane, mul, add_sub) = lane_parts(cfg);
     let leaves = behavioural::mul("fq_mul", &mul.ports, mul::latency(cfg))
         + &behavioural::add_sub(
@@ -274,26 +291,59 @@ pub fn fast_card(cfg: &Config) -> Unit {
             &add_sub.ports,
             crate::field::add_sub::latency(cfg.carry_bits as usize),
         );
-    let name: &'static str = Box::leak(format!("msm_card_{}_fast", cfg.name).into_boxed_str());
-    macro_rules! card {
-        ($($p:literal),*) => {
-            card_verilog::<$($p),*>(cfg, name, lane::latency(cfg))
-        };
-    }
-    let card = with_core_params!(cfg, card);
     Unit {
         name,
         verilog: prefix_modules(
-            &(card.verilog + &lane.verilog + &leaves),
+            &(top.verilog + &lane.verilog + &leaves),
             &format!("{name}_"),
         ),
-        ports: card.ports,
+        ports: top.ports,
         synth_by_default: false,
         latency: 0,
         // Inlined whole: behavioural leaves are small, and a hierarchical block's every
         // evaluation copies its wide ports.
         instantiates: &[],
     }
+}
+
+/// The board of `cfg` (a configuration on a serial host link): the card behind the UART link
+/// (`crate::board`), its UART at the config's clock and baud rate. Unit `msm_board`, the top
+/// of a bitstream; its file holds the lane's modules as `board_fq_*`.
+pub fn board(cfg: &Config) -> Unit {
+    let cpb = cfg
+        .uart_clocks_per_bit()
+        .unwrap_or_else(|| panic!("{}: no serial host link", cfg.name));
+    let (lane, mul, add_sub) = lane_parts(cfg);
+    let lane_file = lane.verilog + &mul.verilog + &add_sub.verilog;
+    let top = board_verilog(cfg, "msm_board", cpb);
+    Unit {
+        name: "msm_board",
+        verilog: prefix_modules(&(top.verilog + &lane_file), "board_"),
+        ports: top.ports,
+        synth_by_default: false,
+        latency: 0,
+        instantiates: &["board_fq_lane", "board_fq_mul", "board_fq_add_sub"],
+    }
+}
+
+/// The board of `cfg` with behavioural field units and its UART at `clocks_per_bit`, for
+/// simulating the serial link in reasonable time. Unit `msm_board_<cfg>_fast`.
+pub fn fast_board(cfg: &Config, clocks_per_bit: u32) -> Unit {
+    let name: &'static str = Box::leak(format!("msm_board_{}_fast", cfg.name).into_boxed_str());
+    with_fast_leaves(cfg, name, board_verilog(cfg, name, clocks_per_bit))
+}
+
+/// The board's Verilog, its type parameters those of the card of `cfg`.
+fn board_verilog(cfg: &Config, name: &str, clocks_per_bit: u32) -> Emitted {
+    let (c, latency) = (*cfg, lane::latency(cfg));
+    macro_rules! board {
+        ($($p:literal),*) => {
+            emit_with(name, move || {
+                Box::new(Board::<$($p),*>::new(&c, latency, clocks_per_bit))
+            })
+        };
+    }
+    with_core_params!(cfg, board)
 }
 
 /// The lane of `cfg` with its own units, as unit `<config>_fq_lane` (its modules prefixed

@@ -14,7 +14,7 @@ fn every_unit_of_every_config_generates() {
     for cfg in ALL {
         let units = units(&cfg);
         let names: Vec<_> = units.iter().map(|u| u.name).collect();
-        let want = [
+        let mut want = vec![
             "fq_add_sub",
             "fq_mul",
             "fq_lane",
@@ -22,6 +22,10 @@ fn every_unit_of_every_config_generates() {
             "msm_core",
             "msm_card",
         ];
+        // A board on a serial link is a unit of its own, the top of its bitstream.
+        if cfg.uart_clocks_per_bit().is_some() {
+            want.push("msm_board");
+        }
         assert_eq!(names, want, "{}", cfg.name);
         for u in &units {
             assert!(
@@ -43,6 +47,17 @@ fn every_unit_of_every_config_generates() {
         }
         assert_eq!(width("dma_ar_addr"), 64);
         assert_eq!(1 << width("reg_address"), msm_spec::card::BAR0_BYTES);
+        if let Some(board) = units.iter().find(|u| u.name == "msm_board") {
+            let pins: Vec<_> = board
+                .ports
+                .iter()
+                .map(|p| (p.name.as_str(), p.width))
+                .collect();
+            assert_eq!(
+                pins,
+                [("clock", 1), ("uart_rx", 1), ("uart_tx", 1), ("led", 8)]
+            );
+        }
         let carry = cfg.carry_stages() as usize;
         assert_eq!(units[0].latency, carry + 1);
         assert_eq!(add_sub::latency(cfg.carry_bits as usize), carry + 1);

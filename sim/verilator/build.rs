@@ -62,6 +62,9 @@ fn objects(dir: &Path, found: &mut Vec<PathBuf>) {
 const PRIMITIVE_MULS: [msm_spec::config::Config; 2] =
     [msm_spec::config::U55C, msm_spec::config::ECP5_85F];
 
+/// Clocks per bit of the simulated boards' UARTs (the receiver needs 4 or more).
+const SIM_UART_CLOCKS_PER_BIT: u32 = 4;
+
 /// The configurations whose own (folded) lane is built with its structural units.
 const FOLDED_LANES: [msm_spec::config::Config; 1] = [msm_spec::config::ECP5_85F];
 
@@ -212,6 +215,17 @@ fn main() {
         let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
         dirs.push(verilate(unit, opt, &cache, &manifest, &jobs, &[]));
     }
+    // The boards on a serial host link, their field units behavioural, their UART at
+    // SIM_UART_CLOCKS_PER_BIT (a real one's 25 would make every byte 250 clocks).
+    let boards: Vec<Unit> = msm_spec::config::ALL
+        .iter()
+        .filter(|cfg| cfg.uart_clocks_per_bit().is_some())
+        .map(|cfg| msm_hw::verilog::fast_board(cfg, SIM_UART_CLOCKS_PER_BIT))
+        .collect();
+    for unit in &boards {
+        let opt = "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1";
+        dirs.push(verilate(unit, opt, &cache, &manifest, &jobs, &[]));
+    }
     // The core around stand-in lanes: small models that run short tests, compiled quickly.
     let stand_ins = msm_hw::verilog::stand_in_cores();
     for core in &stand_ins {
@@ -312,6 +326,13 @@ fn main() {
             msm_hw::point::lane::interval(lane_cfg)
         );
     }
+    for unit in &boards {
+        add_glue(unit, None, false);
+    }
+    consts += &format!(
+        "/// Clocks per bit of the simulated boards' UARTs.\n\
+         pub const SIM_UART_CLOCKS_PER_BIT: u32 = {SIM_UART_CLOCKS_PER_BIT};\n"
+    );
     let shape = msm_hw::msm::core::shape(&cfg);
     consts += &format!(
         "/// The most chains one lane's reduction can run (its chain-sum RAMs), from msm-hw.\n\

@@ -8,12 +8,9 @@
 //! wrapper (`wrapper.rs`). Prints a table and writes it to `<out>/report.md` (`report.rs`);
 //! every script and log stays in `<out>`.
 
-mod blocks;
-mod flow;
-mod parse;
 mod report;
-mod tools;
-mod wrapper;
+
+use msm_synth::{flow, tools};
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};

@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use msm_spec::config::Family;
 
-use crate::flow::{Outcome, Task, PINS, SEED};
-use crate::parse::{Pnr, Resources};
-use crate::tools::io;
 use crate::Args;
+use msm_synth::flow::{Outcome, Task, PINS, SEED};
+use msm_synth::parse::{Pnr, Resources};
+use msm_synth::tools::io;
 
 const HEADER: [&str; 9] = [
     "config", "unit", "latency", "target", "LUT", "FF", "DSP", "BRAM", "Fmax MHz",

@@ -62,7 +62,7 @@ impl Tools {
 
 /// A tool from the environment variable `var`, else `.venv/bin/<exe>` in the current directory
 /// or in the workspace this binary was built from. Absolute, so that tools can run elsewhere.
-fn find(var: &str, exe: &str) -> Result<PathBuf, String> {
+pub fn find(var: &str, exe: &str) -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os(var).filter(|v| !v.is_empty()) {
         let unset = format!("; unset it to use .venv/bin/{exe}");
         let path = PathBuf::from(path);

@@ -103,9 +103,11 @@ pub fn on_card<W: OnCard>(p: &CardPlace, work: W) -> Result<W::Out, String> {
         CardAt::Vfio(bdf) => work.run(msm_host::vfio_pci(bdf, p.window).map_err(e)?),
         #[cfg(feature = "vfio")]
         CardAt::VfioUser(socket) => work.run(msm_host::vfio_user(socket, p.window).map_err(e)?),
+        #[cfg(feature = "serial")]
+        CardAt::Uart(port) => work.run(msm_host::serial(port, p.window).map_err(e)?),
         #[allow(unreachable_patterns)]
         other => Err(format!(
-            "card {other:?} needs a feature msm was built without (sim, vfio)"
+            "card {other:?} needs a feature msm was built without (sim, vfio, serial)"
         )),
     }
 }

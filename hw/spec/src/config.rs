@@ -52,6 +52,17 @@ pub struct Config {
     pub clock_mhz: u32,
     /// Card memory holds 2^bases_log2 bases (64 B each).
     pub bases_log2: u32,
+    /// How the board reaches the host.
+    pub host_link: HostLink,
+}
+
+/// How the card's ports reach the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostLink {
+    /// A PCIe shell (the vendor's DMA bridge and card memory) around `msm_card`.
+    Pcie,
+    /// A UART at `baud` carrying the register, DMA and card-memory ports (`crate::link`).
+    Uart { baud: u32 },
 }
 
 /// The field units an adder lane is built of.
@@ -85,6 +96,13 @@ impl Family {
 }
 
 impl Config {
+    /// The UART's clocks per bit, for a board on a serial link.
+    pub const fn uart_clocks_per_bit(&self) -> Option<u32> {
+        match self.host_link {
+            HostLink::Pcie => None,
+            HostLink::Uart { baud } => crate::link::clocks_per_bit(self.clock_mhz, baud),
+        }
+    }
     /// Pipeline stages of the carry chain of an add/sub unit.
     pub fn carry_stages(&self) -> u32 {
         crate::limbs::FIELD_BITS / self.carry_bits
@@ -106,6 +124,7 @@ pub const SIM: Config = Config {
     epoch_bits: 2,
     families: &Family::ALL,
     clock_mhz: 250,
+    host_link: HostLink::Pcie,
     bases_log2: 20,
 };
 
@@ -124,6 +143,7 @@ pub const U55C: Config = Config {
     epoch_bits: 16,
     families: &[Family::Xcup],
     clock_mhz: 250,
+    host_link: HostLink::Pcie,
     // 4 GiB of its 16 GiB HBM.
     bases_log2: 26,
 };
@@ -149,11 +169,28 @@ pub const ECP5_85F: Config = Config {
     tag_bits: 16,
     epoch_bits: 16,
     families: &[Family::Ecp5],
-    clock_mhz: 100,
+    // The ULX3S's 25 MHz oscillator, no PLL.
+    clock_mhz: 25,
+    // The board's FT231X: 1 Mbaud is 25 clocks a bit, exactly (3 Mbaud would be 8.33).
+    host_link: HostLink::Uart { baud: 1_000_000 },
     bases_log2: 20,
 };
 
 pub const ALL: [Config; 3] = [SIM, U55C, ECP5_85F];
+
+// A serial board's baud rate divides its clock.
+const _: () = {
+    let mut i = 0;
+    while i < ALL.len() {
+        if let HostLink::Uart { .. } = ALL[i].host_link {
+            assert!(
+                ALL[i].uart_clocks_per_bit().is_some(),
+                "baud must divide the clock"
+            );
+        }
+        i += 1;
+    }
+};
 
 /// The configuration called `name`.
 pub fn by_name(name: &str) -> Option<Config> {

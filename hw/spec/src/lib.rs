@@ -8,6 +8,7 @@
 //! - [`reduction`]: the card's reduction plan, where each window's buckets and segment sums
 //!   live on the card, and the host's finish (generic over the point type).
 //!
+//! - [`link`]: the serial host link of boards without PCIe (frames, opcodes, poll records);
 //! - [`card`]: the card's BAR0 register map, command descriptor, error codes and result
 //!   layout.
 
@@ -16,6 +17,7 @@ pub mod card;
 pub mod config;
 pub mod lanes;
 pub mod limbs;
+pub mod link;
 pub mod reduction;
 pub mod window;
 

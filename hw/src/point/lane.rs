@@ -180,26 +180,76 @@ impl BodyWriter {
     fn finish(self) -> String {
         let mut v = self.lines.finish();
         for (target, values) in &self.assigns {
-            let (when, set) = match self.registered.contains(target) {
-                true => ("posedge clock", "<="),
-                false => ("*", "="),
-            };
             // A folded lane's unit is valid only in its operations' phases: a multi-pass
             // multiplier would take anything else for an operation.
             let valid = target.ends_with("$valid_in") && self.interval > 1;
-            if let ([(_, value)], false) = (values.as_slice(), valid) {
-                let _ = writeln!(v, "always @({when}) {target} {set} {value};");
+            // Phases no operation uses keep the first value (no latch), or are not valid.
+            let idle = if valid { "1'b0" } else { values[0].1.as_str() };
+            if self.registered.contains(target) {
+                v += &Self::selected(self.interval, target, values, idle);
                 continue;
             }
-            // Phases no operation uses keep the first value (no latch), or are not valid.
-            let _ = writeln!(v, "always @({when}) case (phase)");
-            for (phase, value) in values {
-                let _ = writeln!(v, "    {phase}: {target} {set} {value};");
+            if let ([(_, value)], false) = (values.as_slice(), valid) {
+                let _ = writeln!(v, "always @(*) {target} = {value};");
+                continue;
             }
-            let idle = if valid { "1'b0" } else { &values[0].1 };
-            let _ = writeln!(v, "    default: {target} {set} {idle};");
+            let _ = writeln!(v, "always @(*) case (phase)");
+            for (phase, value) in values {
+                let _ = writeln!(v, "    {phase}: {target} = {value};");
+            }
+            let _ = writeln!(v, "    default: {target} = {idle};");
             let _ = writeln!(v, "endcase");
         }
+        v
+    }
+
+    /// A registered target: its distinct values are a multiplexer indexed by a select register
+    /// that the phase table loads a clock ahead. (A case on the phase with an arm per
+    /// operation made yosys build an AND-OR per arm and bit: the ecp5 lane's own logic was
+    /// 35.7k LUT4, 10.1k LUT4 so.)
+    fn selected(interval: u64, target: &str, values: &[(u64, String)], idle: &str) -> String {
+        let mut sources: Vec<String> = Vec::new();
+        let mut index = |value: &str| match sources.iter().position(|s| s == value) {
+            Some(i) => i,
+            None => {
+                sources.push(value.to_owned());
+                sources.len() - 1
+            }
+        };
+        // Sources in the order the operations set them.
+        for (_, value) in values {
+            index(value);
+        }
+        let table: Vec<usize> = (0..interval)
+            .map(|phase| match values.iter().find(|(p, _)| *p == phase) {
+                Some((_, value)) => index(value),
+                None => index(idle),
+            })
+            .collect();
+        let mut v = String::new();
+        if let [only] = sources.as_slice() {
+            let _ = writeln!(v, "always @(posedge clock) {target} <= {only};");
+            return v;
+        }
+        let bits = (sources.len() - 1).ilog2() + 1;
+        let sel = format!("{}_sel", target.replace('$', "_"));
+        let last = interval - 1;
+        let _ = writeln!(v, "reg [{}:0] {sel} = {};", bits - 1, table[0]);
+        let _ = writeln!(
+            v,
+            "always @(posedge clock) case ((phase == {last}) ? 0 : phase + 1)"
+        );
+        for (phase, i) in table.iter().enumerate() {
+            let _ = writeln!(v, "    {phase}: {sel} <= {i};");
+        }
+        // No default arm: with one (for the phases past II - 1 that never come) yosys built
+        // twice the logic; without, the table becomes a ROM.
+        let _ = writeln!(v, "endcase");
+        let _ = writeln!(v, "always @(posedge clock) case ({sel})");
+        for (i, source) in sources.iter().enumerate() {
+            let _ = writeln!(v, "    {i}: {target} <= {source};");
+        }
+        let _ = writeln!(v, "    default: {target} <= {};\nendcase", sources[0]);
         v
     }
 }

@@ -5,6 +5,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/units.rs"));
 
+pub mod board;
 pub mod card;
 mod ffi;
 pub mod field_unit;
@@ -12,6 +13,7 @@ pub mod lane;
 pub mod msm_core;
 pub mod slicer;
 
+pub use board::SimBoard;
 pub use card::{
     CardModel, Channel, DmaRegion, Fault, FaultKind, HostBuffer, SimCard, Timing, SIM_CARD,
 };

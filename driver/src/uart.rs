@@ -1,0 +1,348 @@
+//! The transport of boards without PCIe: the serial host link (`msm_spec::link`) over any
+//! byte stream (a serial port; `msm_verilator::SimBoard` in simulation). The host is the
+//! memory of both of the card's ports: DMA buffers live here at IOVAs this transport hands
+//! out, and so does card memory. Waiting for the interrupt is polling the board and serving
+//! its read and write bursts.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::rc::{Rc, Weak};
+use std::time::{Duration, Instant};
+
+use msm_spec::card::Reg;
+use msm_spec::link::{self, Port, Record, Status, BEAT};
+
+use crate::transport::{DmaBuffer, Transport, TransportError};
+
+/// AXI responses.
+const OKAY: u8 = 0;
+const SLVERR: u8 = 2;
+/// DMA buffers start here and are 4 KB aligned (a burst never crosses 4 KB).
+const IOVA_BASE: u64 = 0x1000_0000;
+const PAGE: u64 = 4096;
+
+/// Opens the serial port at `path` (e.g. `/dev/ttyUSB0`, the ULX3S's FT231X) raw, 8N1, at
+/// `baud`; a read waits at most a second for its first byte (then the transport reports the
+/// board silent).
+#[cfg(feature = "serial")]
+pub fn open_serial(path: &std::path::Path, baud: u32) -> std::io::Result<std::fs::File> {
+    use rustix::termios::{self, OptionalActions, SpecialCodeIndex};
+    let port = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let mut t = termios::tcgetattr(&port)?;
+    t.make_raw();
+    t.set_speed(baud)?;
+    t.special_codes[SpecialCodeIndex::VMIN] = 0;
+    // Tenths of a second.
+    t.special_codes[SpecialCodeIndex::VTIME] = 10;
+    termios::tcsetattr(&port, OptionalActions::Flush, &t)?;
+    Ok(port)
+}
+
+/// A burst the card asked for: its next beat's address and the beats left.
+#[derive(Clone, Copy, Debug)]
+struct Burst {
+    address: u64,
+    left: u32,
+    /// A write burst whose beats missed memory answers SLVERR.
+    failed: bool,
+}
+
+/// Host memory as the card's DMA port sees it.
+#[derive(Default)]
+struct HostMemory {
+    buffers: Vec<(u64, Weak<RefCell<Vec<u8>>>)>,
+    next: u64,
+}
+
+impl HostMemory {
+    /// The buffer holding the beat at `address`, and the beat's offset in it.
+    fn find(&self, address: u64) -> Option<(Rc<RefCell<Vec<u8>>>, usize)> {
+        self.buffers.iter().find_map(|(iova, buffer)| {
+            let buffer = buffer.upgrade()?;
+            let offset = address.checked_sub(*iova)? as usize;
+            let len = buffer.borrow().len();
+            (offset + BEAT <= len).then_some((buffer, offset))
+        })
+    }
+}
+
+/// A DMA buffer of the serial transport.
+pub struct UartBuffer {
+    data: Rc<RefCell<Vec<u8>>>,
+    iova: u64,
+}
+
+impl DmaBuffer for UartBuffer {
+    fn iova(&self) -> u64 {
+        self.iova
+    }
+
+    fn len(&self) -> usize {
+        self.data.borrow().len()
+    }
+
+    fn write_at(&mut self, offset: usize, bytes: &[u8]) {
+        self.data.borrow_mut()[offset..offset + bytes.len()].copy_from_slice(bytes);
+    }
+
+    fn read_at(&self, offset: usize, out: &mut [u8]) {
+        out.copy_from_slice(&self.data.borrow()[offset..offset + out.len()]);
+    }
+}
+
+/// The card behind a serial host link.
+pub struct Uart<L: Read + Write> {
+    line: L,
+    host: HostMemory,
+    /// Card memory, grown as the card writes it (reads past its end are zeros), up to the
+    /// card's capacity (read from BAR0 when first needed).
+    card_memory: Vec<u8>,
+    card_memory_max: Option<u64>,
+    reads: [VecDeque<Burst>; 2],
+    writes: [VecDeque<Burst>; 2],
+    /// Beats that came before their burst's address.
+    early_beats: [VecDeque<[u8; BEAT]>; 2],
+    /// Write responses owed to the card.
+    responses: [VecDeque<u8>; 2],
+    irq: bool,
+}
+
+impl<L: Read + Write> Uart<L> {
+    /// The board on `line`.
+    pub fn new(line: L) -> Self {
+        Uart {
+            line,
+            host: HostMemory {
+                next: IOVA_BASE,
+                ..Default::default()
+            },
+            card_memory: Vec::new(),
+            card_memory_max: None,
+            reads: Default::default(),
+            writes: Default::default(),
+            early_beats: Default::default(),
+            responses: Default::default(),
+            irq: false,
+        }
+    }
+
+    /// The line (tests: the simulated board).
+    pub fn line(&mut self) -> &mut L {
+        &mut self.line
+    }
+
+    /// Sends a frame and reads the `reply` bytes after the echoed opcode.
+    fn exchange(&mut self, frame: &[u8], reply: &mut [u8]) -> Result<(), TransportError> {
+        self.line.write_all(frame)?;
+        self.line.flush()?;
+        let mut echo = [0u8];
+        self.line.read_exact(&mut echo)?;
+        if echo[0] != frame[0] {
+            return Err(TransportError::Gone(format!(
+                "serial link out of step: sent opcode {:#04x}, the reply echoes {:#04x}",
+                frame[0], echo[0]
+            )));
+        }
+        self.line.read_exact(reply)?;
+        Ok(())
+    }
+
+    /// Bytes of card memory: the card's capacity in bases (it refuses loads past it, so this
+    /// only bounds what a faulty card could make the host allocate).
+    fn card_memory_max(&mut self) -> Result<u64, TransportError> {
+        if self.card_memory_max.is_none() {
+            let bases = self.read(Reg::BasesCapacity)?;
+            self.card_memory_max = Some(u64::from(bases) * BEAT as u64);
+        }
+        Ok(self.card_memory_max.unwrap_or(0))
+    }
+
+    /// One beat at `address` of `port`'s memory, or None where there is none.
+    fn read_beat(&self, port: Port, address: u64) -> Option<[u8; BEAT]> {
+        let mut beat = [0u8; BEAT];
+        match port {
+            Port::Dma => {
+                let (buffer, offset) = self.host.find(address)?;
+                beat.copy_from_slice(&buffer.borrow()[offset..offset + BEAT]);
+            }
+            Port::Mem => {
+                if address + BEAT as u64 > self.card_memory_max.unwrap_or(0) {
+                    return None;
+                }
+                let a = address as usize;
+                if let Some(have) = self.card_memory.get(a..a + BEAT) {
+                    beat.copy_from_slice(have);
+                }
+            }
+        }
+        Some(beat)
+    }
+
+    fn write_beat(&mut self, port: Port, address: u64, beat: &[u8; BEAT]) -> bool {
+        match port {
+            Port::Dma => match self.host.find(address) {
+                Some((buffer, offset)) => {
+                    buffer.borrow_mut()[offset..offset + BEAT].copy_from_slice(beat);
+                    true
+                }
+                None => false,
+            },
+            Port::Mem => {
+                let end = address + BEAT as u64;
+                if end > self.card_memory_max.unwrap_or(0) {
+                    return false;
+                }
+                if self.card_memory.len() < end as usize {
+                    self.card_memory.resize(end as usize, 0);
+                }
+                let a = address as usize;
+                self.card_memory[a..a + BEAT].copy_from_slice(beat);
+                true
+            }
+        }
+    }
+
+    /// A written beat into the port's oldest open write burst (kept until its address comes).
+    fn take_beat(&mut self, port: Port, beat: [u8; BEAT]) {
+        let p = port as usize;
+        let Some(burst) = self.writes[p].front().copied() else {
+            self.early_beats[p].push_back(beat);
+            return;
+        };
+        let ok = self.write_beat(port, burst.address, &beat);
+        let burst = Burst {
+            address: burst.address + BEAT as u64,
+            left: burst.left - 1,
+            failed: burst.failed || !ok,
+        };
+        if burst.left == 0 {
+            self.writes[p].pop_front();
+            self.responses[p].push_back(if burst.failed { SLVERR } else { OKAY });
+        } else {
+            self.writes[p][0] = burst;
+        }
+    }
+
+    /// One poll, and the beats and responses the card can take now.
+    fn serve(&mut self) -> Result<(), TransportError> {
+        self.card_memory_max()?;
+        let mut word = [0u8; 2];
+        self.exchange(&[link::POLL], &mut word)?;
+        let status = Status(u16::from_le_bytes(word));
+        let mut records = vec![0u8; status.record_bytes()];
+        self.line.read_exact(&mut records)?;
+        self.irq |= status.has(Status::IRQ);
+        let mut at = 0;
+        for record in status.records() {
+            let bytes = &records[at..at + record.bytes()];
+            at += record.bytes();
+            match record {
+                Record::Read(port) | Record::Write(port) => {
+                    let address = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+                    let burst = Burst {
+                        address,
+                        left: u32::from(bytes[8]) + 1,
+                        failed: false,
+                    };
+                    let p = port as usize;
+                    if let Record::Read(_) = record {
+                        self.reads[p].push_back(burst);
+                    } else {
+                        self.writes[p].push_back(burst);
+                        while !self.writes[p].is_empty() {
+                            let Some(beat) = self.early_beats[p].pop_front() else {
+                                break;
+                            };
+                            self.take_beat(port, beat);
+                        }
+                    }
+                }
+                Record::Beat(port) => {
+                    self.take_beat(port, bytes.try_into().expect("a beat"));
+                }
+            }
+        }
+        for port in Port::ALL {
+            let p = port as usize;
+            if status.has(Status::RESP_FREE[p]) {
+                if let Some(&resp) = self.responses[p].front() {
+                    let mut accepted = [0u8];
+                    self.exchange(&[link::WRITE_RESP, port as u8, resp], &mut accepted)?;
+                    if accepted[0] == 1 {
+                        self.responses[p].pop_front();
+                    }
+                }
+            }
+            // Beats while the card takes them (it takes one a clock once its slot is free).
+            let mut free = status.has(Status::READ_FREE[p]);
+            while free {
+                let Some(burst) = self.reads[p].front().copied() else {
+                    break;
+                };
+                let (resp, beat) = match self.read_beat(port, burst.address) {
+                    Some(beat) => (OKAY, beat),
+                    None => (SLVERR, [0u8; BEAT]),
+                };
+                let last = u8::from(burst.left == 1);
+                let mut frame = vec![link::READ_BEAT, port as u8, resp, last];
+                frame.extend_from_slice(&beat);
+                let mut accepted = [0u8];
+                self.exchange(&frame, &mut accepted)?;
+                free = accepted[0] == 1;
+                if free {
+                    let front = &mut self.reads[p][0];
+                    front.address += BEAT as u64;
+                    front.left -= 1;
+                    if front.left == 0 {
+                        self.reads[p].pop_front();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<L: Read + Write> Transport for Uart<L> {
+    type Buffer = UartBuffer;
+
+    fn read(&mut self, reg: Reg) -> Result<u32, TransportError> {
+        let address = ((reg as u32 * 4) as u16).to_le_bytes();
+        let mut value = [0u8; 4];
+        self.exchange(&[link::READ_REG, address[0], address[1]], &mut value)?;
+        Ok(u32::from_le_bytes(value))
+    }
+
+    fn write(&mut self, reg: Reg, value: u32) -> Result<(), TransportError> {
+        let mut frame = vec![link::WRITE_REG];
+        frame.extend_from_slice(&((reg as u32 * 4) as u16).to_le_bytes());
+        frame.extend_from_slice(&value.to_le_bytes());
+        self.exchange(&frame, &mut [])
+    }
+
+    fn alloc(&mut self, len: usize) -> Result<UartBuffer, TransportError> {
+        let data = Rc::new(RefCell::new(vec![0; len]));
+        let iova = self.host.next;
+        self.host.next += (len as u64).div_ceil(PAGE).max(1) * PAGE;
+        self.host.buffers.retain(|(_, b)| b.strong_count() > 0);
+        self.host.buffers.push((iova, Rc::downgrade(&data)));
+        Ok(UartBuffer { data, iova })
+    }
+
+    fn wait_irq(&mut self, timeout: Duration) -> Result<bool, TransportError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.serve()?;
+            if std::mem::take(&mut self.irq) {
+                return Ok(true);
+            }
+            if Instant::now() >= deadline {
+                return Ok(false);
+            }
+        }
+    }
+}
