@@ -2,7 +2,8 @@
 //! units behavioural, everything else the generated RTL, the UART at 4 clocks a bit), over a
 //! simulated serial line, through the driver's `Uart` transport: the host serves the card's
 //! DMA and card-memory bursts. MSMs against arkworks, then the paths that go wrong: a DMA
-//! fault, a board that stops answering, and that the next MSM is right after each.
+//! fault, a board that stops answering, a frame cut short, and that the next MSM is right
+//! after each.
 #![cfg(feature = "sim")]
 
 use std::time::Duration;
@@ -97,6 +98,13 @@ fn a_dma_fault_and_a_silent_board_are_errors_and_the_next_msm_is_right() {
         other => panic!("a silent board must time out: {other:?}"),
     }
     b.card().transport().line().cut(false);
+
+    // A host that dies part-way through a frame: the board drops the partial frame after 4
+    // silent byte times and takes the next frame whole.
+    let line = b.card().transport().line();
+    std::io::Write::write_all(line, &[msm_spec::link::WRITE_REG, 0x04, 0x00]).unwrap();
+    let byte_time = 10 * u64::from(line.clocks_per_bit());
+    line.run(3 * byte_time + 4 * byte_time + 2);
     b.card().set_timeout(Duration::from_secs(600));
     assert_eq!(
         b.msm(&scalars).unwrap(),

@@ -23,7 +23,9 @@
 //! is sent again after a poll shows the slot free. Ports are independent, so the card never
 //! waits on one port for the host to serve the other.
 //!
-//! A byte that is not an opcode where one is expected is ignored.
+//! A byte that is not an opcode where one is expected is ignored, and a frame whose bytes stop
+//! for 4 byte times is dropped unanswered (a host that died part-way, a byte lost to a framing
+//! error), so the host sends each frame whole.
 
 /// Writes a BAR0 register.
 pub const WRITE_REG: u8 = 0x57;

@@ -7,6 +7,8 @@ use rust_hdl::prelude::*;
 
 use super::uart::{UartRx, UartTx};
 
+/// Byte times of silence that end a partial frame.
+const FRAME_GAP: u32 = 4;
 /// Bytes of the frame register: the longest frame after its opcode.
 const FRAME_BYTES: usize = link::FRAME_MAX;
 /// Bit offset of byte `i` of a frame of `len` bytes after its opcode: bytes shift in from
@@ -280,6 +282,10 @@ pub struct UartLink {
     uart_rx: UartRx,
     uart_tx: UartTx,
     state: DFF<LinkState>,
+    /// Clocks since the last byte in: a frame silent for `FRAME_GAP` byte times is dropped
+    /// (a host that died part-way, a byte lost to a framing error).
+    silent: DFF<Bits<32>>,
+    gap: Constant<Bits<32>>,
     op: DFF<Bits<8>>,
     need: DFF<Bits<8>>,
     frame: DFF<Bits<536>>,
@@ -376,6 +382,8 @@ impl UartLink {
             uart_rx: UartRx::new(clocks_per_bit),
             uart_tx: UartTx::new(clocks_per_bit),
             state: Default::default(),
+            silent: Default::default(),
+            gap: Constant::new(u64::from(FRAME_GAP * 10 * clocks_per_bit).into()),
             op: Default::default(),
             need: Default::default(),
             frame: Default::default(),
@@ -429,8 +437,8 @@ impl Logic for UartLink {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, state, op, need, frame, irq_seen, w_full, w_port, w_data, send, field,
-            left, word, word_len
+            self, clock, state, silent, op, need, frame, irq_seen, w_full, w_port, w_data, send,
+            field, left, word, word_len
         );
         clock!(self, clock, uart_rx, uart_tx, dma, mem);
         self.uart_rx.rx.next = self.rx.val();
@@ -544,6 +552,7 @@ impl Logic for UartLink {
             LinkState::Op => {
                 if self.uart_rx.valid.val() {
                     self.op.d.next = self.uart_rx.data.val();
+                    self.silent.d.next = 0.into();
                     if self.uart_rx.data.val() == self.op_poll.val() {
                         self.state.d.next = LinkState::Exec;
                     }
@@ -566,7 +575,12 @@ impl Logic for UartLink {
                 }
             }
             LinkState::Body => {
+                self.silent.d.next = self.silent.q.val() + 1;
+                if self.silent.q.val() == self.gap.val() {
+                    self.state.d.next = LinkState::Op;
+                }
                 if self.uart_rx.valid.val() {
+                    self.silent.d.next = 0.into();
                     self.frame.d.next = (self.frame.q.val() >> self.eight.val())
                         | (bit_cast::<536, 8>(self.uart_rx.data.val()) << self.top.val());
                     self.need.d.next = self.need.q.val() - 1;

@@ -4,7 +4,7 @@
 //! - [`uart`]: the UART;
 //! - [`link`]: frames in, replies out, the card's register port and its two memory ports.
 //!
-//! The LEDs: 0 a heartbeat (about 1.5 Hz at 25 MHz), 1 a frame being received or acted on,
+//! The LEDs: 0 a heartbeat (about 0.9 Hz at 15 MHz), 1 a frame being received or acted on,
 //! 2 a byte being sent, 3 toggled by each of the card's interrupts (a command ended).
 
 pub mod link;

@@ -103,6 +103,9 @@ pub struct UartTx {
     pub tx: Signal<Out, Bit>,
     /// Stop bit, data, start bit: shifted out from bit 0.
     shift: DFF<Bits<10>>,
+    /// The line inverted, from a flip-flop (no glitches on the pin; flip-flops power up 0 and
+    /// the idle line is 1).
+    line_n: DFF<Bit>,
     left: DFF<Bits<4>>,
     count: DFF<Bits<16>>,
     full: Constant<Bits<16>>,
@@ -120,6 +123,7 @@ impl UartTx {
             busy: Default::default(),
             tx: Default::default(),
             shift: Default::default(),
+            line_n: Default::default(),
             left: Default::default(),
             count: Default::default(),
             full: Constant::new(u64::from(clocks_per_bit - 1).into()),
@@ -133,11 +137,12 @@ impl UartTx {
 impl Logic for UartTx {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, shift, left, count);
+        dff_setup!(self, clock, shift, line_n, left, count);
         self.busy.next = self.left.q.val() != 0;
-        self.tx.next = true;
+        self.tx.next = !self.line_n.q.val();
+        self.line_n.d.next = false;
         if self.left.q.val() != 0 {
-            self.tx.next = self.shift.q.val().get_bit(0);
+            self.line_n.d.next = !self.shift.q.val().get_bit(0);
             if self.count.q.val() != 0 {
                 self.count.d.next = self.count.q.val() - 1;
             } else {

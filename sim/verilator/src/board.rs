@@ -110,7 +110,8 @@ impl SimBoard {
     fn receive(&mut self, tx: bool) {
         match self.rx_wait {
             None if !tx => {
-                self.rx_wait = Some(CPB / 2);
+                // This clock is the start bit's first: its middle is CPB / 2 - 1 clocks on.
+                self.rx_wait = Some(CPB / 2 - 1);
                 self.rx_bits = 0;
                 self.rx_shift = 0;
             }

@@ -1,8 +1,9 @@
 //! `ecp5_bitstream` (`make ecp5-bitstream`): the ecp5 configuration's board, `msm_board`
 //! (the card behind its UART host link, `msm_hw::verilog::board`), to a bitstream for the
-//! ULX3S 85F: yosys `synth_ecp5`, nextpnr-ecp5 with the board's pins
-//! (`constraints/ecp5/ulx3s_85f.lpf`) at the config's clock, where timing must be met (no
-//! `--timing-allow-fail`: nextpnr fails the build otherwise), then ecppack.
+//! ULX3S 85F: the card clock from the board's oscillator by a PLL (`ecppll`), yosys
+//! `synth_ecp5`, nextpnr-ecp5 with the board's pins (`constraints/ecp5/ulx3s_85f.lpf`) where
+//! timing must be met (no `--timing-allow-fail`: nextpnr fails the build otherwise), then
+//! ecppack.
 
 use std::fs;
 use std::path::PathBuf;
@@ -32,7 +33,9 @@ struct Args {
 
 /// The ULX3S's FPGA: LFE5U-85F-6BG381C.
 const DEVICE: &str = "--85k --package CABGA381 --speed 6";
-const TOP: &str = "msm_board";
+const BOARD: &str = "msm_board";
+/// The pins' top: the PLL and the board.
+const TOP: &str = "ulx3s_top";
 
 fn main() -> ExitCode {
     match build(&Args::parse()) {
@@ -67,10 +70,38 @@ fn build(args: &Args) -> Result<(), String> {
     };
 
     let unit = msm_hw::verilog::board(&cfg);
-    let verilog = dir.join(format!("{TOP}.v"));
+    let verilog = dir.join(format!("{BOARD}.v"));
     io(fs::write(&verilog, &unit.verilog), "write", &verilog)?;
-    step(&format!("{} written; yosys synth_ecp5", verilog.display()));
-    let script = format!("read_verilog {TOP}.v\nsynth_ecp5 -top {TOP} -json {TOP}.json\nstat\n");
+    let lpf_text = io(fs::read_to_string(&lpf), "read", &lpf)?;
+    let oscillator = oscillator_mhz(&lpf_text)?;
+    step(&format!(
+        "ecppll: {oscillator} MHz to the card's {clock} MHz"
+    ));
+    let ecppll = tools::find("MSM_ECPPLL", "yowasp-ecppll")?;
+    let pll_args = format!("-i {oscillator} -o {clock} -n card_pll -f card_pll.v");
+    if !run(&ecppll, &pll_args, dir, "ecppll.out")? {
+        return Err(format!(
+            "ecppll failed (see {})",
+            dir.join("ecppll.out").display()
+        ));
+    }
+    let pll = io(
+        fs::read_to_string(dir.join("card_pll.v")),
+        "read",
+        &dir.join("card_pll.v"),
+    )?;
+    let want = format!("(* FREQUENCY_PIN_CLKOP=\"{clock}\" *)");
+    if !pll.contains(&want) {
+        return Err(format!(
+            "the PLL cannot make exactly {clock} MHz (see card_pll.v)"
+        ));
+    }
+    let top = dir.join(format!("{TOP}.v"));
+    io(fs::write(&top, top_verilog(&unit.ports)), "write", &top)?;
+    step("yosys synth_ecp5");
+    let script = format!(
+        "read_verilog {BOARD}.v card_pll.v {TOP}.v\nsynth_ecp5 -top {TOP} -json {TOP}.json\nstat\n"
+    );
     let cells = tools.yosys(dir, TOP, &script)?;
     let r = parse::ecp5(&cells);
     println!(
@@ -82,12 +113,14 @@ fn build(args: &Args) -> Result<(), String> {
         r.notes.join(", ")
     );
 
-    step(&format!("nextpnr-ecp5 {DEVICE} at {clock} MHz"));
+    step(&format!(
+        "nextpnr-ecp5 {DEVICE}, the card clock at {clock} MHz"
+    ));
     let log = format!("{TOP}.nextpnr.log");
     let _ = fs::remove_file(dir.join(&log));
     let pnr_args = format!(
         "-l {log} {DEVICE} --json {TOP}.json --lpf {} --freq {clock} --seed {} \
-         --textcfg {TOP}.config --report {TOP}.nextpnr.json",
+         --router router2 --textcfg {TOP}.config --report {TOP}.nextpnr.json",
         lpf.display(),
         args.seed
     );
@@ -96,18 +129,17 @@ fn build(args: &Args) -> Result<(), String> {
     for line in utilisation(&text) {
         println!("  {line}");
     }
-    match parse::nextpnr(&text, ok) {
-        Pnr::Fmax(f) if ok && f >= clock => {
-            println!("  routed: Fmax {f:.2} MHz, clock {clock} MHz met")
-        }
-        Pnr::Fmax(f) => {
-            return Err(format!(
-                "timing not met: Fmax {f:.2} MHz < {clock} MHz (see {})",
-                dir.join(&log).display()
-            ))
-        }
-        Pnr::NoFit(why) => return Err(format!("does not fit the LFE5U-85F: {why}")),
-        Pnr::Failed(e) => return Err(format!("nextpnr: {e} (see {})", dir.join(&log).display())),
+    let clocks = clock_lines(&text);
+    for line in &clocks {
+        println!("  {line}");
+    }
+    if !ok {
+        let why = match parse::nextpnr(&text, ok) {
+            Pnr::NoFit(why) => format!("does not fit the LFE5U-85F: {why}"),
+            _ if clocks.iter().any(|l| l.contains("FAIL")) => "timing not met".to_owned(),
+            _ => "nextpnr failed".to_owned(),
+        };
+        return Err(format!("{why} (see {})", dir.join(&log).display()));
     }
 
     step("ecppack");
@@ -128,6 +160,57 @@ fn build(args: &Args) -> Result<(), String> {
     }
     step(&format!("{} ({len} bytes)", bit.display()));
     Ok(())
+}
+
+/// The oscillator's frequency: the LPF's `FREQUENCY PORT "clock" <MHz> MHZ;`.
+fn oscillator_mhz(lpf: &str) -> Result<u32, String> {
+    lpf.lines()
+        .find_map(|l| l.trim().strip_prefix("FREQUENCY PORT \"clock\""))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .ok_or_else(|| "ulx3s_85f.lpf: no FREQUENCY PORT \"clock\" <MHz> MHZ;".to_owned())
+}
+
+/// The top of the pins: the PLL makes the card clock from the oscillator on `clock`; every
+/// other port of the board is a pin of the same name.
+fn top_verilog(ports: &[msm_hw::verilog::Port]) -> String {
+    use msm_hw::verilog::Dir;
+    let mut decl = vec!["input wire clock".to_owned()];
+    let mut conn = vec![".clock(card_clock)".to_owned()];
+    for p in ports.iter().filter(|p| p.name != "clock") {
+        let dir = match p.dir {
+            Dir::In => "input",
+            Dir::Out => "output",
+        };
+        let width = if p.width > 1 {
+            format!(" [{}:0]", p.width - 1)
+        } else {
+            String::new()
+        };
+        decl.push(format!("{dir} wire{width} {}", p.name));
+        conn.push(format!(".{0}({0})", p.name));
+    }
+    format!(
+        "// Generated by ecp5_bitstream: the board's pins, its card clock from the PLL.\n\
+         module {TOP}(\n    {}\n);\n    wire card_clock;\n    \
+         card_pll pll(.clkin(clock), .clkout0(card_clock), .locked());\n    \
+         {BOARD} board({});\nendmodule\n",
+        decl.join(",\n    "),
+        conn.join(", ")
+    )
+}
+
+/// nextpnr's last report of each clock's Fmax (after routing).
+fn clock_lines(log: &str) -> Vec<String> {
+    let mut last: Vec<(String, String)> = Vec::new();
+    for line in log.lines() {
+        let t = line.trim_start_matches("Info:").trim();
+        if let Some(rest) = t.strip_prefix("Max frequency for clock ") {
+            let name = rest.split(':').next().unwrap_or("").to_owned();
+            last.retain(|(n, _)| *n != name);
+            last.push((name, t.to_owned()));
+        }
+    }
+    last.into_iter().map(|(_, l)| l).collect()
 }
 
 /// nextpnr's utilisation lines of the resources the design uses.
