@@ -1,16 +1,18 @@
 //! `lane`: the adder lane's schedule figures for each configuration.
 
 use msm_hw::config::ALL;
-use msm_hw::point::lane::lane_schedule;
-use msm_hw::point::schedule::{lane_program, UnitLatency};
+use msm_hw::point::lane::{lane_latency, lane_schedule};
+use msm_hw::point::schedule::lane_program;
 
 fn main() {
     let program = lane_program();
     println!(
         "config  mul  add/sub  L (cycles)  II  multipliers  add/sub units  delay stages (x256 bits)"
     );
+    // The units' latencies as the schedule sees them: a folded lane's registered operand
+    // multiplexers add a clock to each.
     for cfg in ALL {
-        let lat = UnitLatency::of(&cfg);
+        let lat = lane_latency(&cfg);
         let s = lane_schedule(&cfg);
         let (muls, add_subs) = program.units(cfg.lane_units);
         println!(

@@ -110,7 +110,7 @@ pub fn lane_schedule(cfg: &Config) -> Schedule {
 /// The units' latencies as the lane sees them: a folded lane registers each unit's operand
 /// multiplexer (one clock more), so that the phase's selection and the unit's first stage are
 /// not one path.
-fn lane_latency(cfg: &Config) -> UnitLatency {
+pub fn lane_latency(cfg: &Config) -> UnitLatency {
     let mut lat = UnitLatency::of(cfg);
     if registered_operands(cfg) {
         lat.mul += 1;
