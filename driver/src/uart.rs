@@ -346,3 +346,158 @@ impl<L: Read + Write> Transport for Uart<L> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The host side of the protocol against a scripted board: record parsing, the order of
+    //! the host's frames, and the error responses it gives the card.
+
+    use std::collections::VecDeque;
+    use std::io::{self, Read, Write};
+
+    use super::*;
+
+    /// A line whose board answers from a script; what the host sent is kept.
+    #[derive(Default)]
+    struct Scripted {
+        replies: VecDeque<u8>,
+        sent: Vec<u8>,
+    }
+
+    impl Read for Scripted {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.replies.len());
+            if n == 0 {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "script ended"));
+            }
+            for (b, x) in buf.iter_mut().zip(self.replies.drain(..n)) {
+                *b = x;
+            }
+            Ok(n)
+        }
+    }
+
+    impl Write for Scripted {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.sent.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn burst(address: u64, len: u8) -> Vec<u8> {
+        let mut r = address.to_le_bytes().to_vec();
+        r.push(len);
+        r
+    }
+
+    /// The reply to a poll of `status` with `records`.
+    fn poll(status: u16, records: &[Vec<u8>]) -> Vec<u8> {
+        let mut r = vec![link::POLL];
+        r.extend_from_slice(&status.to_le_bytes());
+        for rec in records {
+            r.extend_from_slice(rec);
+        }
+        r
+    }
+
+    fn read_beat_frame(port: Port, resp: u8, beat: &[u8; BEAT]) -> Vec<u8> {
+        let mut f = vec![link::READ_BEAT, port as u8, resp, 1];
+        f.extend_from_slice(beat);
+        f
+    }
+
+    #[test]
+    fn records_are_served_in_order_and_card_memory_keeps_what_the_card_wrote() {
+        let mut uart = Uart::new(Scripted::default());
+        let mut buffer = uart.alloc(4096).unwrap();
+        buffer.write_at(64, &[0x11; BEAT]);
+        let capacity = 16u32;
+        let line = &mut uart.line;
+        line.replies.extend([link::READ_REG]);
+        line.replies.extend(capacity.to_le_bytes());
+        let status = Status::IRQ
+            | Status::READ[0]
+            | Status::WRITE[1]
+            | Status::BEAT[1]
+            | Status::READ_FREE[0]
+            | Status::RESP_FREE[1];
+        let records = [
+            burst(buffer.iova() + 64, 0),
+            burst(0x40, 0),
+            vec![0xab; BEAT],
+        ];
+        line.replies.extend(poll(status, &records));
+        line.replies
+            .extend([link::READ_BEAT, 1, link::WRITE_RESP, 1]);
+        assert!(uart.wait_irq(Duration::ZERO).unwrap());
+        let mut want = vec![link::READ_REG];
+        want.extend((Reg::BasesCapacity as u16 * 4).to_le_bytes());
+        want.push(link::POLL);
+        want.extend(read_beat_frame(Port::Dma, OKAY, &[0x11; BEAT]));
+        want.extend([link::WRITE_RESP, Port::Mem as u8, OKAY]);
+        assert_eq!(uart.line.sent, want);
+
+        // The card reads back what it wrote to card memory; past its capacity it gets SLVERR.
+        uart.line.sent.clear();
+        let status = Status::READ[1] | Status::READ_FREE[1];
+        let records = [burst(0x40, 1)];
+        let line = &mut uart.line;
+        line.replies.extend(poll(status, &records));
+        line.replies
+            .extend([link::READ_BEAT, 1, link::READ_BEAT, 1]);
+        assert!(!uart.wait_irq(Duration::ZERO).unwrap());
+        let mut want = vec![link::POLL];
+        let mut first = read_beat_frame(Port::Mem, OKAY, &[0xab; BEAT]);
+        first[3] = 0;
+        want.extend(first);
+        want.extend(read_beat_frame(Port::Mem, OKAY, &[0; BEAT]));
+        assert_eq!(uart.line.sent, want);
+        uart.line.sent.clear();
+        let records = [burst(u64::from(capacity) * BEAT as u64, 0)];
+        uart.line.replies.extend(poll(status, &records));
+        uart.line.replies.extend([link::READ_BEAT, 1]);
+        uart.wait_irq(Duration::ZERO).unwrap();
+        let mut want = vec![link::POLL];
+        want.extend(read_beat_frame(Port::Mem, SLVERR, &[0; BEAT]));
+        assert_eq!(uart.line.sent, want);
+    }
+
+    #[test]
+    fn a_beat_before_its_address_and_a_write_to_no_buffer() {
+        let mut uart = Uart::new(Scripted::default());
+        let buffer = uart.alloc(4096).unwrap();
+        uart.line.replies.extend([link::READ_REG, 16, 0, 0, 0]);
+        // The beat first, its burst's address in the next poll: the host holds the beat.
+        uart.line
+            .replies
+            .extend(poll(Status::BEAT[0], &[vec![0x5a; BEAT]]));
+        uart.wait_irq(Duration::ZERO).unwrap();
+        let status = Status::WRITE[0] | Status::RESP_FREE[0];
+        let records = [burst(buffer.iova(), 0)];
+        uart.line.replies.extend(poll(status, &records));
+        uart.line.replies.extend([link::WRITE_RESP, 1]);
+        uart.wait_irq(Duration::ZERO).unwrap();
+        let mut got = [0u8; BEAT];
+        buffer.read_at(0, &mut got);
+        assert_eq!(got, [0x5a; BEAT]);
+        assert!(uart.line.sent.ends_with(&[link::WRITE_RESP, 0, OKAY]));
+
+        // A write burst to an IOVA no buffer holds (one freed): SLVERR.
+        let iova = buffer.iova();
+        drop(buffer);
+        let status = Status::WRITE[0] | Status::BEAT[0] | Status::RESP_FREE[0];
+        let records = [burst(iova, 0), vec![1; BEAT]];
+        uart.line.replies.extend(poll(status, &records));
+        uart.line.replies.extend([link::WRITE_RESP, 1]);
+        uart.wait_irq(Duration::ZERO).unwrap();
+        assert!(uart.line.sent.ends_with(&[link::WRITE_RESP, 0, SLVERR]));
+        // The script is spent: the next exchange is a timeout, reported as such.
+        match uart.read(Reg::Status) {
+            Err(TransportError::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::TimedOut),
+            other => panic!("{other:?}"),
+        }
+    }
+}
