@@ -223,10 +223,9 @@ pub enum Pnr {
     Failed(String),
 }
 
-/// Reads a nextpnr log; `ok` is whether nextpnr exited successfully. The clock whose name
-/// contains `clock` wins when there are several (the wrapper has one).
-pub fn nextpnr(log: &str, ok: bool) -> Pnr {
-    // Over-full resources: `Info:   TRELLIS_COMB:  90000/ 83640   107%`.
+/// nextpnr's device utilisation table: each resource kind, used and available.
+pub fn utilisation(log: &str) -> Vec<(&str, u64, u64)> {
+    let mut rows = Vec::new();
     let mut in_util = false;
     for line in log.lines() {
         let t = line.trim_start_matches("Info:").trim();
@@ -241,13 +240,20 @@ pub fn nextpnr(log: &str, ok: bool) -> Pnr {
                 Some((kind.trim(), used.trim().parse::<u64>().ok()?, avail))
             });
             match parsed {
-                Some((kind, used, avail)) if used > avail => {
-                    return Pnr::NoFit(format!("{kind} {used}/{avail}"));
-                }
-                Some(_) => {}
+                Some(row) => rows.push(row),
                 None => in_util = false,
             }
         }
+    }
+    rows
+}
+
+/// Reads a nextpnr log; `ok` is whether nextpnr exited successfully. The clock whose name
+/// contains `clock` wins when there are several (the wrapper has one).
+pub fn nextpnr(log: &str, ok: bool) -> Pnr {
+    // Over-full resources: `Info:   TRELLIS_COMB:  90000/ 83640   107%`.
+    if let Some((kind, used, avail)) = utilisation(log).into_iter().find(|r| r.1 > r.2) {
+        return Pnr::NoFit(format!("{kind} {used}/{avail}"));
     }
     const NO_BELS: &str = "no BELs remaining to implement cell type '";
     if let Some(i) = log.find(NO_BELS) {

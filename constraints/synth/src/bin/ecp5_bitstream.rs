@@ -126,8 +126,8 @@ fn build(args: &Args) -> Result<(), String> {
     );
     let ok = run(&nextpnr, &pnr_args, dir, &format!("{TOP}.nextpnr.out"))?;
     let text = fs::read_to_string(dir.join(&log)).unwrap_or_default();
-    for line in utilisation(&text) {
-        println!("  {line}");
+    for (kind, used, avail) in parse::utilisation(&text).into_iter().filter(|r| r.1 > 0) {
+        println!("  {kind}: {used}/{avail}");
     }
     let clocks = clock_lines(&text);
     for line in &clocks {
@@ -211,28 +211,4 @@ fn clock_lines(log: &str) -> Vec<String> {
         }
     }
     last.into_iter().map(|(_, l)| l).collect()
-}
-
-/// nextpnr's utilisation lines of the resources the design uses.
-fn utilisation(log: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut inside = false;
-    for line in log.lines() {
-        let t = line.trim_start_matches("Info:").trim();
-        if t.starts_with("Device utilisation") {
-            inside = true;
-            continue;
-        }
-        if inside {
-            match t.split_once(':') {
-                Some((kind, rest)) if rest.contains('/') => {
-                    if !rest.trim().starts_with("0/") {
-                        lines.push(format!("{kind}: {}", rest.trim()));
-                    }
-                }
-                _ => break,
-            }
-        }
-    }
-    lines
 }
