@@ -38,6 +38,7 @@ impl CardInfo {
         CardShape {
             lanes: self.lanes,
             latency: self.lane_latency,
+            interval: self.lane_interval,
         }
     }
 }

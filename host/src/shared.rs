@@ -307,6 +307,7 @@ mod tests {
                 crate::CardShape {
                     lanes: 2,
                     latency: 40,
+                    interval: 1,
                 },
             )?))
         })

@@ -28,7 +28,7 @@ fn the_board_computes_msms_over_its_serial_link() {
     let info = *b.card().info();
     assert_eq!(
         (info.lanes, info.c_max, info.clock_mhz, info.lane_interval),
-        (1, ECP5_85F.c_max, ECP5_85F.clock_mhz, 24)
+        (1, ECP5_85F.c_max, ECP5_85F.clock_mhz, 48)
     );
     let seed = msm_sim::seed::seed("serial board");
     let mut rng = msm_sim::seed::rng("serial board");

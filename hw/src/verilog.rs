@@ -166,7 +166,7 @@ macro_rules! with_core_params {
         match $cfg.name {
             "sim" => $m!(16, 2, 13, 526, 114, 6656, 208, 2, 770),
             "u55c" => $m!(32, 4, 17, 530, 118, 81920, 224, 16, 784),
-            "ecp5" => $m!(16, 1, 12, 525, 11, 2368, 408, 16, 784),
+            "ecp5" => $m!(16, 1, 12, 525, 8, 2368, 128, 16, 784),
             other => panic!("no core instance for config {other}"),
         }
     };
@@ -492,7 +492,7 @@ pub fn stand_in_cores() -> Vec<StandIn> {
         core!("msm_core_l7", 7, 1, 2, 13, 8, 6656, 64),
         core!("msm_core_l7_4lanes", 7, 1, 4, 12, 8, 3584, 32),
         core!("msm_core_l7_ii3", 7, 3, 2, 13, 3, 6656, 64),
-        core!("msm_core_l40_ii12", 40, 12, 2, 13, 4, 6656, 76),
+        core!("msm_core_l40_ii12", 40, 12, 2, 13, 4, 6656, 64),
         core!("msm_core_l64", 64, 1, 2, 13, 65, 6656, 128),
         core!("msm_core_l113", 113, 1, 2, 13, 114, 6656, 208),
     ]

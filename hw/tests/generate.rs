@@ -87,11 +87,13 @@ fn multiplier_tile_counts() {
     // Three products of 3^levels leaves; at 4 levels a 256-bit product's leaves are 16 to 20
     // bits, one DSP tile each (a 26 x 17 tile takes the bits above 17 as shift-and-add). A pass
     // over 128-bit words: a 256 x 128 and a 128 x 254 product of two 3-level halves each, and
-    // the low half of a 128 x 128 one (9 + 2 x 4.5 leaves).
+    // the low half of a 128 x 128 one (9 + 2 x 4.5 leaves). Over 64-bit words the same at
+    // 2 levels: four 64 x 64 products of 9 leaves each for 256 x 64 and for 64 x 254, and 9.
     for cfg in ALL {
         let dsp = match (cfg.mul_passes, cfg.karatsuba_levels) {
             (1, 4) => 3 * 81,
             (2, 3) => 2 * 27 + 2 * 27 + 27,
+            (4, 2) => 4 * 9 + 4 * 9 + 9,
             other => panic!("{}: no expected count for {other:?}", cfg.name),
         };
         assert_eq!(mul::counts(&cfg).dsp, dsp, "{}", cfg.name);

@@ -32,7 +32,14 @@ fn adds_match_the_bit_exact_model() {
                 .iter()
                 .map(|b| msm_sim::model::ark::affine_from_ark(b).unwrap())
                 .collect();
-            let plan = Plan::new(c, CardShape { lanes, latency: 50 });
+            let plan = Plan::new(
+                c,
+                CardShape {
+                    lanes,
+                    latency: 50,
+                    interval: 1,
+                },
+            );
             let (_, acc_adds) = accumulate(&mb, &scalars, &plan);
             let p = params(c, 50, lanes);
             let r = schedule(&scalars, &p);

@@ -347,19 +347,20 @@ fn main() {
         add_glue(unit, Some("msm_core"), true);
         let shape = msm_hw::msm::core::shape_with_lane(&core.cfg, unit.latency, core.interval);
         models += &format!(
-            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }}, chains: {}, interval: {} }},\n",
-            unit.name, shape.lanes, unit.latency, shape.chains, core.interval
+            "    crate::msm_core::CoreModel {{ unit: &{}::UNIT, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {}, interval: {} }}, chains: {} }},\n",
+            unit.name, shape.lanes, unit.latency, core.interval, shape.chains
         );
     }
     let mut cards = String::new();
     for (cfg, card) in &fast_cards {
         add_glue(card, Some("msm_card"), true);
         cards += &format!(
-            "    crate::card::CardModel {{ unit: &{}::UNIT, config: msm_spec::config::ALL[{}], fast: true, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {} }} }},\n",
+            "    crate::card::CardModel {{ unit: &{}::UNIT, config: msm_spec::config::ALL[{}], fast: true, shape: msm_spec::reduction::CardShape {{ lanes: {}, latency: {}, interval: {} }} }},\n",
             card.name,
             msm_spec::config::ALL.iter().position(|c| c == cfg).unwrap(),
             cfg.lanes,
-            msm_hw::point::lane::latency(cfg)
+            msm_hw::point::lane::latency(cfg),
+            msm_hw::point::lane::interval(cfg)
         );
     }
     rust += &format!(

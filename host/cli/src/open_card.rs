@@ -52,7 +52,7 @@ impl OnCard for Boxed {
     }
 }
 
-/// The configuration called `name` and its card's shape (lanes, lane latency computed from it).
+/// The configuration called `name` and its card's shape (lanes, lane latency and interval computed from it).
 #[cfg(feature = "sim")]
 pub fn config_shape(name: &str) -> Result<(msm_spec::config::Config, msm_host::CardShape), String> {
     let cfg = msm_spec::config::by_name(name)
@@ -60,6 +60,7 @@ pub fn config_shape(name: &str) -> Result<(msm_spec::config::Config, msm_host::C
     let shape = msm_host::CardShape {
         lanes: cfg.lanes,
         latency: msm_hw::point::lane::latency(&cfg),
+        interval: msm_hw::point::lane::interval(&cfg),
     };
     Ok((cfg, shape))
 }

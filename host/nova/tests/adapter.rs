@@ -33,6 +33,7 @@ fn model() -> Arc<SharedBackend> {
         SharedBackend::model(CardShape {
             lanes: 2,
             latency: 40,
+            interval: 1,
         })
         .unwrap(),
     )

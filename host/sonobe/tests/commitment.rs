@@ -169,6 +169,7 @@ fn equal_to_sonobe_on_the_model() {
     let shared = SharedBackend::model(CardShape {
         lanes: 2,
         latency: 40,
+        interval: 1,
     })
     .unwrap();
     let _attached = attach(Arc::new(shared));

@@ -95,6 +95,7 @@ fn proves_and_verifies_on_the_model() {
     let shared = SharedBackend::model(CardShape {
         lanes: 2,
         latency: 40,
+        interval: 1,
     })
     .unwrap();
     let shared = Arc::new(shared);

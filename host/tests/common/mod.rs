@@ -12,6 +12,7 @@ pub fn card() -> CardShape {
     CardShape {
         lanes: 1,
         latency: 8,
+        interval: 1,
     }
 }
 

@@ -155,17 +155,18 @@ pub const ECP5_85F: Config = Config {
     // beside the chain sums; c_max = 8 (33 x 128) would need 198 of them for the buckets alone.
     c_max: 7,
     lanes: 1,
-    // One multiplier (12 multiplications of 2 passes an addition) and two add/sub units (28
-    // operations): II = 24.
+    // One multiplier (12 multiplications of 4 passes an addition) and one add/sub unit (28
+    // operations): II = 48. Two passes of 128-bit words (135 MULT18X18D, II 24) placed at 80%
+    // of the LUTs, and routing did not converge.
     lane_units: LaneUnits::Shared {
         muls: 1,
-        add_subs: 2,
+        add_subs: 1,
     },
     tile: MULT18X18,
     carry_bits: 32,
-    // Two passes of 128-bit words, each product 3 levels deep: 135 MULT18X18D of the 156.
-    karatsuba_levels: 3,
-    mul_passes: 2,
+    // Four passes of 64-bit words, each product 2 levels deep: 81 MULT18X18D of the 156.
+    karatsuba_levels: 2,
+    mul_passes: 4,
     tag_bits: 16,
     epoch_bits: 16,
     families: &[Family::Ecp5],

@@ -97,13 +97,13 @@ pub fn window_segments(window: &Window, m: usize) -> usize {
 }
 
 /// The card's reduction plan for one lane holding `windows_per_lane` windows of 2^(c-1)
-/// buckets: segments of m = 2^m_log2 buckets, the largest m that leaves at least L + 2 chains
-/// (each chain's next add reads its last result, L clocks later), so the running sums keep the
-/// lane full. With fewer buckets than that (small c), chains of one bucket run on past them
-/// into empty addresses. Returns (m_log2, chains).
-pub fn segment_plan(c: u32, windows_per_lane: usize, latency: usize) -> (u32, u32) {
+/// buckets: segments of m = 2^m_log2 buckets, the largest m that leaves at least `need` chains
+/// ([`CardShape::min_chains`]: each chain's next add reads its last result), so the running
+/// sums keep the lane full. With fewer buckets than that (small c), chains of one bucket run on
+/// past them into empty addresses. Returns (m_log2, chains).
+pub fn segment_plan(c: u32, windows_per_lane: usize, need: usize) -> (u32, u32) {
     let total = (windows_per_lane as u32) << (c - 1);
-    let need = latency as u32 + 2;
+    let need = need as u32;
     let m_log2 = (0..c).rev().find(|&k| total >> k >= need).unwrap_or(0);
     (m_log2, (total >> m_log2).max(need))
 }
@@ -157,6 +157,16 @@ pub struct CardShape {
     pub lanes: usize,
     /// The adder lane's latency L in clocks.
     pub latency: usize,
+    /// Clocks between the additions a lane takes, II (1 unless the lane is folded).
+    pub interval: usize,
+}
+
+impl CardShape {
+    /// Chains a reduction needs so that a chain's next add, `chains` slots of II clocks after
+    /// its last, reads that add's result (written back L + 2 clocks after issue).
+    pub fn min_chains(&self) -> usize {
+        (self.latency + 2).div_ceil(self.interval)
+    }
 }
 
 /// How one MSM at window width c is laid out over a card's lanes and reduced.
@@ -172,7 +182,8 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(c: u32, card: CardShape) -> Plan {
-        let (m_log2, chains) = segment_plan(c, LaneSplit::new(c, card.lanes).slots(), card.latency);
+        let (m_log2, chains) =
+            segment_plan(c, LaneSplit::new(c, card.lanes).slots(), card.min_chains());
         Plan {
             c,
             lanes: card.lanes,
@@ -267,18 +278,22 @@ mod tests {
                 CardShape {
                     lanes: 1,
                     latency: 7,
+                    interval: 1,
                 },
                 CardShape {
                     lanes: 2,
                     latency: 200,
+                    interval: 24,
                 },
                 CardShape {
                     lanes: 3,
                     latency: 9,
+                    interval: 1,
                 },
                 CardShape {
                     lanes: 4,
                     latency: 117,
+                    interval: 1,
                 },
             ] {
                 let plan = Plan::new(c, card);
@@ -293,7 +308,8 @@ mod tests {
                 let (got, _) =
                     plan.finish(|w, h, j| window_segment_sums(&buckets[w][h][1..], m, j as usize));
                 assert_eq!(got, want, "c = {c}, {card:?}");
-                assert!(plan.chains as usize >= card.latency + 2);
+                // Each chain's next add comes >= L + 2 clocks after its last.
+                assert!(plan.chains as usize * card.interval >= card.latency + 2);
             }
         }
     }

@@ -263,7 +263,11 @@ card_impl! { MsmCard<TAG, LANES, A, WORD, DEPTH, ENTRIES, CHAINS, EPOCH, ENTRY> 
     /// The card of `cfg` around a core whose lane has latency `latency`.
     pub fn new(cfg: &Config, latency: usize) -> Self {
         assert_eq!(LANES, cfg.lanes);
-        let shape = CardShape { lanes: LANES, latency };
+        let shape = CardShape {
+            lanes: LANES,
+            latency,
+            interval: crate::point::lane::interval(cfg),
+        };
         let plans: BTreeMap<Bits<5>, Bits<64>> = WINDOW_RANGE
             .filter(|&c| c <= cfg.c_max)
             .map(|c| (bits::<5>(u64::from(c)), bits::<64>(plan_rom_word(c, shape))))

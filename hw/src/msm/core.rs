@@ -19,7 +19,7 @@
 //! over its own address space; the host reads each lane's chain sums (`read_lane`).
 
 use msm_spec::lanes::LaneSplit;
-use msm_spec::reduction::segment_plan;
+use msm_spec::reduction::{segment_plan, CardShape};
 use rust_hdl::prelude::*;
 
 use super::engine::{entry_bits, word_bits, MsmEngine};
@@ -61,8 +61,14 @@ pub fn shape(cfg: &Config) -> Shape {
 pub fn shape_with_lane(cfg: &Config, latency: usize, interval: usize) -> Shape {
     let entries = LaneSplit::new(cfg.c_max, cfg.lanes).slots() << (cfg.c_max - 1);
     let address_bits = entries.next_power_of_two().trailing_zeros() as usize;
+    let need = CardShape {
+        lanes: cfg.lanes,
+        latency,
+        interval,
+    }
+    .min_chains();
     let chains = (2..=cfg.c_max)
-        .map(|c| segment_plan(c, LaneSplit::new(c, cfg.lanes).slots(), latency).1 as usize)
+        .map(|c| segment_plan(c, LaneSplit::new(c, cfg.lanes).slots(), need).1 as usize)
         .max()
         .unwrap();
     assert!(chains <= 1 << address_bits);

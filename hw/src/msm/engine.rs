@@ -31,7 +31,8 @@
 //! R += B_k, S += R for k = m..1, giving its plain sum S_j = R and triangle sum T_j = S
 //! (`msm_spec::reduction::segment_sums`). One round issues phase A (R += B_k) for every chain,
 //! then phase B (S += R) for every chain, so a chain reads R or S `chains` clocks after issuing
-//! it: at least L + 2 chains keep the lane full with no check.
+//! it: at least ceil((L + 2) / II) chains (`CardShape::min_chains`) keep the lane full with
+//! no check.
 
 use msm_spec::limbs::R_MOD_P;
 use rust_hdl::prelude::*;
@@ -100,7 +101,7 @@ pub struct MsmEngine<
     pub reduce: Signal<In, Bit>,
     /// With `reduce`: segment length m = 2^m_log2 buckets.
     pub m_log2: Signal<In, Bits<4>>,
-    /// With `reduce`: chains - 1, >= L + 1.
+    /// With `reduce`: chains - 1, >= ceil((L + 2) / II) - 1.
     pub last_chain: Signal<In, Bits<A>>,
     /// Chain `read_address`'s plain sum S_j and triangle sum T_j.
     pub plain_x: Signal<Out, Bits<256>>,
@@ -486,7 +487,8 @@ impl<
         // Issue: read the bucket; next clock the lane gets bucket and point.
         // Reduction: chain q, bucket offset k (from m - 1 down), phase A (R += B_k) over every
         // chain, then phase B (S += R) over every chain; rounds k = m-1..0. A chain's next read
-        // of R or S comes `last_chain + 1` >= L + 2 slots (so clocks) after it was issued:
+        // of R or S comes `last_chain + 1` slots of II clocks, so >= L + 2 clocks, after it was
+        // issued:
         // written back.
         self.red_address.next = (self.red_chain.q.val()
             << bit_cast::<A, 4>(self.red_m_log2.q.val()))

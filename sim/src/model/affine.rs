@@ -191,7 +191,7 @@ pub fn auto_segments(p: &AffineParams) -> usize {
     let full = p.batch_cost(p.batch, MULS_ADD * p.batch as u64, p.batch as u64);
     let in_flight = (p.full_rate() * full.latency as f64).ceil() as usize;
     let slots = LaneSplit::new(p.c, p.lanes).slots();
-    let (m_log2, _) = segment_plan(p.c, slots, in_flight);
+    let (m_log2, _) = segment_plan(p.c, slots, in_flight + 2);
     buckets_per_window(p.c) >> m_log2
 }
 

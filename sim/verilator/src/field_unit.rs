@@ -43,8 +43,8 @@ impl FieldUnit {
         FieldUnit(Unit::MulU55c(Model::new(&fq_mul_u55c::UNIT)))
     }
 
-    /// The ecp5 configuration's multiplier: two passes of 128-bit words through one pipeline,
-    /// an operation every second clock (in clocks of one parity).
+    /// The ecp5 configuration's multiplier: k passes of 256 / k-bit words through one pipeline,
+    /// an operation every k clocks (in clocks of one residue mod k).
     pub fn mul_ecp5() -> Self {
         FieldUnit(Unit::MulEcp5(Model::new(&fq_mul_ecp5::UNIT)))
     }

@@ -33,6 +33,7 @@ pub const TAG_BITS: u32 = msm_spec::config::SIM.tag_bits;
 pub const SHAPE: msm_spec::reduction::CardShape = msm_spec::reduction::CardShape {
     lanes: LANES,
     latency: FQ_LANE_LATENCY,
+    interval: 1,
 };
 
 /// 4 x u64 limbs to the 8 x u32 words Verilator uses for a 256-bit port (both little-endian).

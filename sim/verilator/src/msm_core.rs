@@ -27,12 +27,10 @@ struct Inputs<'a> {
 /// A Verilated MSM core: its entry points and the shape it was generated with.
 pub struct CoreModel {
     pub(crate) unit: &'static Unit<msm_core::Inputs, msm_core::Outputs>,
-    /// Lanes and lane latency.
+    /// Lanes, lane latency and interval.
     pub shape: CardShape,
     /// Chains one lane's sum RAMs hold.
     pub chains: usize,
-    /// Clocks between the additions a lane takes (1 unless the lane is folded).
-    pub interval: usize,
 }
 
 pub use crate::ffi::STAND_IN_CORES;
@@ -42,7 +40,6 @@ pub static SIM_CORE: CoreModel = CoreModel {
     unit: &msm_core::UNIT,
     shape: crate::SHAPE,
     chains: crate::CHAINS,
-    interval: 1,
 };
 
 /// Cycle counts of one accumulation.
@@ -222,7 +219,7 @@ impl MsmCore {
     /// holding addresses [q m, (q + 1) m). Returns the clocks taken.
     pub fn reduce(&mut self, plan: &Plan) -> Result<u64, Timeout> {
         assert!(
-            plan.chains as usize >= self.core.shape.latency + 2,
+            plan.chains as usize >= self.core.shape.min_chains(),
             "{} chains cannot cover the lane's latency",
             plan.chains
         );

@@ -148,7 +148,7 @@ fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
     let n = 1200;
     for model in STAND_IN_CORES
         .iter()
-        .filter(|m| m.shape.latency == 7 && m.interval == 1)
+        .filter(|m| m.shape.latency == 7 && m.shape.interval == 1)
     {
         let lanes = model.shape.lanes;
         let mut core = MsmCore::new(model);
@@ -194,8 +194,8 @@ fn left_over_windows_are_shared_and_the_schedule_model_agrees() {
 #[test]
 fn folded_lanes_take_an_addition_every_interval() {
     let mut rng = rng("folded lanes");
-    for model in STAND_IN_CORES.iter().filter(|m| m.interval > 1) {
-        let (l, ii, lanes) = (model.shape.latency, model.interval, model.shape.lanes);
+    for model in STAND_IN_CORES.iter().filter(|m| m.shape.interval > 1) {
+        let (l, ii, lanes) = (model.shape.latency, model.shape.interval, model.shape.lanes);
         let mut core = MsmCore::new(model);
         let (xs, scalars) = random(&mut rng, 500);
         let points: Vec<[Limbs; 2]> = xs.iter().map(|x| [*x, [7, 0, 0, 0]]).collect();

@@ -22,7 +22,7 @@ enum Kind {
     Mul,
     /// The u55c multiplier with its Xilinx primitives (`SYNTHESIS` defined).
     MulU55c,
-    /// The ecp5 multiplier: two passes, an operation every second clock.
+    /// The ecp5 multiplier: several passes, an operation every `mul_passes` clocks.
     MulEcp5,
 }
 
