@@ -58,6 +58,15 @@ fn the_board_computes_msms_over_its_serial_link() {
             b.card().transport().line().cycles()
         );
     }
+    // Several commands queued at once: the link serves their bursts as the card asks.
+    let depth = b.card().info().queue_depth as usize;
+    assert!(depth >= 2);
+    let batches: Vec<&[Fr]> = sets.iter().map(|(_, s)| &s[..]).take(depth).collect();
+    let got = b.msm_many(&batches).unwrap();
+    for ((what, s), r) in sets.iter().zip(&got) {
+        let want = G1Projective::msm(&bases[..s.len()], s).unwrap();
+        assert_eq!(r.point, want, "{what}, queued (seed {seed})");
+    }
 }
 
 #[test]
