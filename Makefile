@@ -22,7 +22,7 @@ help:
 	@echo "make waves      VCD waveforms of each Fq unit and the adder lane in build/waves/"
 	@echo "make synth-report  yosys resources (xcup, ECP5) and nextpnr-ecp5 Fmax per unit (about 40 min: the lane is two 7-min runs)"
 	@echo "make synth-card the whole u55c card (msm_card) on xcup: resources by part (lanes, bucket memories, engines with their in-flight tables, slicer, shell) and the fit against the U55C (about 25 min)"
-	@echo "make ecp5-bitstream  the ecp5 board (the card behind its UART link) for the ULX3S 85F: the card clock (15 MHz) by a PLL from the 25 MHz oscillator, yosys, nextpnr-ecp5 (timing must be met), ecppack; build/ecp5/ulx3s_top.bit (placement about 20 min; routing slow: not yet seen to finish)"
+	@echo "make ecp5-bitstream  the ecp5 board (the card behind its UART link) for the ULX3S 85F: the card clock (15 MHz) by a PLL from the 25 MHz oscillator, yosys, nextpnr-ecp5 (timing must be met), ecppack; build/ecp5/ulx3s_top.bit (placement about 20 min; routing not yet seen to finish: hw/README.md)"
 	@echo "make u55c-bitstream  Alveo U55C bitstream with Vivado (not installed here: it says so and stops); constraints/u55c/, reports in build/u55c/"
 	@echo "make formal     SMT proofs (SymbiYosys, Yices) of fq_add_sub and of every sum and sliver of fq_mul, for every input, and that broken variants fail (FORMAL_ARGS: see target/release/formal --help)"
 	@echo "make deps       install missing tools (cargo-nextest, Debian verilator); quiet when present"

@@ -118,9 +118,11 @@ fn build(args: &Args) -> Result<(), String> {
     ));
     let log = format!("{TOP}.nextpnr.log");
     let _ = fs::remove_file(dir.join(&log));
+    // router1, nextpnr-ecp5's default: on this board router2's overused wires stopped falling
+    // at about 71,000 (hw/README.md, Synthesis summary).
     let pnr_args = format!(
         "-l {log} {DEVICE} --json {TOP}.json --lpf {} --freq {clock} --seed {} \
-         --router router2 --textcfg {TOP}.config --report {TOP}.nextpnr.json",
+         --router router1 --textcfg {TOP}.config --report {TOP}.nextpnr.json",
         lpf.display(),
         args.seed
     );
