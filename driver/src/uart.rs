@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
@@ -109,7 +109,27 @@ pub struct Uart<L: Read + Write> {
     /// Write responses owed to the card.
     responses: [VecDeque<u8>; 2],
     irq: bool,
+    /// The next frame's sequence bit (`link::SEQ` or 0); whether `SYNC` has been sent.
+    seq: u8,
+    synced: bool,
 }
+
+/// A reply lost on the line: it stopped coming (a timeout, or the port's read returning
+/// nothing), or came out of step.
+fn lost(e: &TransportError) -> bool {
+    match e {
+        TransportError::Io(e) => matches!(
+            e.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::UnexpectedEof | io::ErrorKind::WouldBlock
+        ),
+        TransportError::Gone(_) => true,
+        TransportError::Alloc { .. } => false,
+    }
+}
+
+/// Tries of one frame: a lost reply (or frame) is a timeout, and the frame is sent again; the
+/// board acts on it at most once (`msm_spec::link`, sequence bit).
+const TRIES: usize = 3;
 
 impl<L: Read + Write> Uart<L> {
     /// The board on `line`.
@@ -127,6 +147,8 @@ impl<L: Read + Write> Uart<L> {
             early_beats: Default::default(),
             responses: Default::default(),
             irq: false,
+            seq: 0,
+            synced: false,
         }
     }
 
@@ -135,8 +157,42 @@ impl<L: Read + Write> Uart<L> {
         &mut self.line
     }
 
-    /// Sends a frame and reads the `reply` bytes after the echoed opcode.
-    fn exchange(&mut self, frame: &[u8], reply: &mut [u8]) -> Result<(), TransportError> {
+    /// Sends a frame and returns its reply after the echoed opcode (a poll's: the status word
+    /// and its records). A reply that does not come whole, or echoes another opcode, is lost:
+    /// the line is drained and the same frame (the same sequence bit) sent again, up to
+    /// [`TRIES`] times. The first exchange, and the first after one that failed, starts with
+    /// `SYNC`.
+    fn exchange(&mut self, frame: &[u8]) -> Result<Vec<u8>, TransportError> {
+        if !self.synced {
+            self.attempt(&[link::SYNC])?;
+            self.synced = true;
+        }
+        self.attempt(frame)
+    }
+
+    fn attempt(&mut self, frame: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let mut frame = frame.to_vec();
+        frame[0] |= self.seq;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.try_once(&frame) {
+                Ok(reply) => {
+                    self.seq ^= link::SEQ;
+                    return Ok(reply);
+                }
+                Err(e) if tries < TRIES && lost(&e) => self.drain()?,
+                Err(e) => {
+                    // The board may or may not have acted on the frame: the next exchange
+                    // starts over with SYNC.
+                    self.synced = false;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn try_once(&mut self, frame: &[u8]) -> Result<Vec<u8>, TransportError> {
         self.line.write_all(frame)?;
         self.line.flush()?;
         let mut echo = [0u8];
@@ -147,8 +203,36 @@ impl<L: Read + Write> Uart<L> {
                 frame[0], echo[0]
             )));
         }
-        self.line.read_exact(reply)?;
-        Ok(())
+        let op = frame[0] & !link::SEQ;
+        let mut reply = vec![0u8; link::reply_len(op)];
+        self.line.read_exact(&mut reply)?;
+        if op == link::POLL {
+            let status = Status(u16::from_le_bytes([reply[0], reply[1]]));
+            let at = reply.len();
+            reply.resize(at + status.record_bytes(), 0);
+            self.line.read_exact(&mut reply[at..])?;
+        }
+        Ok(reply)
+    }
+
+    /// Reads until the line is silent (what is left of a reply that came late).
+    fn drain(&mut self) -> Result<(), TransportError> {
+        let mut buf = [0u8; 256];
+        loop {
+            match self.line.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) =>
+                {
+                    return Ok(())
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Bytes of card memory: the card's capacity in bases (it refuses loads past it, so this
@@ -230,11 +314,9 @@ impl<L: Read + Write> Uart<L> {
     /// One poll, and the beats and responses the card can take now.
     fn serve(&mut self) -> Result<(), TransportError> {
         self.card_memory_max()?;
-        let mut word = [0u8; 2];
-        self.exchange(&[link::POLL], &mut word)?;
-        let status = Status(u16::from_le_bytes(word));
-        let mut records = vec![0u8; status.record_bytes()];
-        self.line.read_exact(&mut records)?;
+        let reply = self.exchange(&[link::POLL])?;
+        let status = Status(u16::from_le_bytes([reply[0], reply[1]]));
+        let records = &reply[2..];
         self.irq |= status.has(Status::IRQ);
         let mut at = 0;
         for record in status.records() {
@@ -270,8 +352,7 @@ impl<L: Read + Write> Uart<L> {
             let p = port as usize;
             if status.has(Status::RESP_FREE[p]) {
                 if let Some(&resp) = self.responses[p].front() {
-                    let mut accepted = [0u8];
-                    self.exchange(&[link::WRITE_RESP, port as u8, resp], &mut accepted)?;
+                    let accepted = self.exchange(&[link::WRITE_RESP, port as u8, resp])?;
                     if accepted[0] == 1 {
                         self.responses[p].pop_front();
                     }
@@ -290,9 +371,7 @@ impl<L: Read + Write> Uart<L> {
                 let last = u8::from(burst.left == 1);
                 let mut frame = vec![link::READ_BEAT, port as u8, resp, last];
                 frame.extend_from_slice(&beat);
-                let mut accepted = [0u8];
-                self.exchange(&frame, &mut accepted)?;
-                free = accepted[0] == 1;
+                free = self.exchange(&frame)?[0] == 1;
                 if free {
                     let front = &mut self.reads[p][0];
                     front.address += BEAT as u64;
@@ -312,16 +391,15 @@ impl<L: Read + Write> Transport for Uart<L> {
 
     fn read(&mut self, reg: Reg) -> Result<u32, TransportError> {
         let address = ((reg as u32 * 4) as u16).to_le_bytes();
-        let mut value = [0u8; 4];
-        self.exchange(&[link::READ_REG, address[0], address[1]], &mut value)?;
-        Ok(u32::from_le_bytes(value))
+        let value = self.exchange(&[link::READ_REG, address[0], address[1]])?;
+        Ok(u32::from_le_bytes(value[..4].try_into().expect("4 bytes")))
     }
 
     fn write(&mut self, reg: Reg, value: u32) -> Result<(), TransportError> {
         let mut frame = vec![link::WRITE_REG];
         frame.extend_from_slice(&((reg as u32 * 4) as u16).to_le_bytes());
         frame.extend_from_slice(&value.to_le_bytes());
-        self.exchange(&frame, &mut [])
+        self.exchange(&frame).map(drop)
     }
 
     fn alloc(&mut self, len: usize) -> Result<UartBuffer, TransportError> {
@@ -357,29 +435,49 @@ mod tests {
 
     use super::*;
 
-    /// A line whose board answers from a script; what the host sent is kept.
+    /// A line whose board answers from a script (its echoes get the frame's sequence bit, a
+    /// `SYNC` is answered by itself); what the host sent is kept, sequence bits and `SYNC`s
+    /// left out, and the opcode bytes as sent.
     #[derive(Default)]
     struct Scripted {
         replies: VecDeque<u8>,
         sent: Vec<u8>,
+        opcodes: Vec<u8>,
+        echo_seq: Option<u8>,
+        /// Reads that time out before the script goes on (a lost reply).
+        lose: usize,
     }
 
     impl Read for Scripted {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
             let n = buf.len().min(self.replies.len());
-            if n == 0 {
+            if n == 0 || self.lose > 0 {
+                self.lose = self.lose.saturating_sub(1);
                 return Err(io::Error::new(io::ErrorKind::TimedOut, "script ended"));
             }
             for (b, x) in buf.iter_mut().zip(self.replies.drain(..n)) {
                 *b = x;
+            }
+            if let Some(seq) = self.echo_seq.take() {
+                buf[0] |= seq;
             }
             Ok(n)
         }
     }
 
     impl Write for Scripted {
+        /// One frame a call, as the transport writes them.
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.sent.extend_from_slice(buf);
+            self.opcodes.push(buf[0]);
+            self.echo_seq = Some(buf[0] & link::SEQ);
+            let op = buf[0] & !link::SEQ;
+            if op == link::SYNC {
+                self.replies.push_front(buf[0]);
+                self.echo_seq = None;
+            } else {
+                self.sent.push(op);
+                self.sent.extend_from_slice(&buf[1..]);
+            }
             Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -499,5 +597,20 @@ mod tests {
             Err(TransportError::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::TimedOut),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_lost_reply_sends_the_same_frame_again_and_the_next_frame_flips_the_bit() {
+        let mut uart = Uart::new(Scripted::default());
+        uart.line.replies.extend([link::WRITE_REG]);
+        uart.write(Reg::Status, 1).unwrap();
+        uart.line.replies.extend([link::READ_REG, 7, 0, 0, 0]);
+        uart.line.replies.extend([link::WRITE_REG]);
+        // The read's reply is lost: the read times out, so does the drain.
+        uart.line.lose = 2;
+        assert_eq!(uart.read(Reg::Status).unwrap(), 7);
+        uart.write(Reg::Status, 1).unwrap();
+        let (r, w, seq) = (link::READ_REG, link::WRITE_REG, link::SEQ);
+        assert_eq!(uart.line.opcodes, [link::SYNC, w | seq, r, r, w | seq]);
     }
 }

@@ -16,6 +16,7 @@ use msm_host::workload::random_inputs;
 use msm_host::{CardBackend, MsmBackend};
 use msm_spec::config::ECP5_85F;
 use msm_verilator::SimBoard;
+use rand::Rng;
 
 fn board() -> CardBackend<Uart<SimBoard>> {
     let card = Card::open(Uart::new(SimBoard::new())).expect("the board answers");
@@ -107,6 +108,25 @@ fn a_dma_fault_and_a_silent_board_are_errors_and_the_next_msm_is_right() {
         other => panic!("a silent board must time out: {other:?}"),
     }
     b.card().transport().line().cut(false);
+
+    // Bytes lost on the line, either way, in the middle of MSMs: the host sends the frame
+    // again and the board acts on it once (a lost poll reply's records are sent again, a
+    // lost beat reply's beat is not taken twice).
+    let mut rng = msm_sim::seed::rng("serial board losses");
+    for (i, after) in [40usize, 700, 1500, 2600].into_iter().enumerate() {
+        let after = after + rng.gen_range(0..64);
+        let line = b.card().transport().line();
+        if i % 2 == 0 {
+            line.lose_from_board(after, 1 + i);
+        } else {
+            line.lose_to_board(after, 2);
+        }
+        assert_eq!(
+            b.msm(&scalars).unwrap(),
+            want,
+            "bytes lost after {after} (seed {seed})"
+        );
+    }
 
     // A host that dies part-way through a frame: the board drops the partial frame after 4
     // silent byte times and takes the next frame whole.

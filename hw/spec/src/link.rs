@@ -26,6 +26,14 @@
 //! A byte that is not an opcode where one is expected is ignored, and a frame whose bytes stop
 //! for 4 byte times is dropped unanswered (a host that died part-way, a byte lost to a framing
 //! error), so the host sends each frame whole.
+//!
+//! Each frame is acted on at most once. The opcode byte carries a sequence bit ([`SEQ`]) that
+//! the host flips for each new frame; a frame with the same bit as the last one the board
+//! acted on is the host sending it again (its reply was lost), and the board replies again
+//! without acting again: no register write, the `accepted` byte it sent, and the records and
+//! interrupt a poll sent (the board holds them until a new frame shows the reply came). The
+//! echo carries the bit too. [`SYNC`] (a host starting) makes the next frame new, and what a
+//! poll sent to a host that never acknowledged it is reported again.
 
 /// Writes a BAR0 register.
 pub const WRITE_REG: u8 = 0x57;
@@ -37,6 +45,10 @@ pub const POLL: u8 = 0x50;
 pub const READ_BEAT: u8 = 0x44;
 /// The response to a write burst, for the port named.
 pub const WRITE_RESP: u8 = 0x42;
+/// A host starting: the next frame is new whatever its sequence bit.
+pub const SYNC: u8 = 0x53;
+/// The sequence bit of an opcode byte (the opcodes are below it).
+pub const SEQ: u8 = 0x80;
 
 /// Bytes of one bus beat (the card's 512-bit data ports).
 pub const BEAT: usize = 64;
@@ -65,6 +77,7 @@ pub const fn frame_len(op: u8) -> Option<usize> {
         POLL => Some(0),
         READ_BEAT => Some(3 + BEAT),
         WRITE_RESP => Some(2),
+        SYNC => Some(0),
         _ => None,
     }
 }
@@ -163,8 +176,9 @@ mod tests {
 
     #[test]
     fn frames_fit_and_records_add_up() {
-        for op in [WRITE_REG, READ_REG, POLL, READ_BEAT, WRITE_RESP] {
+        for op in [WRITE_REG, READ_REG, POLL, READ_BEAT, WRITE_RESP, SYNC] {
             assert!(frame_len(op).unwrap() <= FRAME_MAX);
+            assert_eq!(op & SEQ, 0);
         }
         assert_eq!(frame_len(0), None);
         let all = Status(0x7f);

@@ -61,7 +61,9 @@ pub struct PortSlave {
     pub b_valid: Signal<Out, Bit>,
     pub b_resp: Signal<Out, Bits<2>>,
     /// The link's side: a burst address is held (`*_held`); the low byte of its record
-    /// (address, then len) is `*_byte`; `*_next` shifts the record a byte, `*_sent` frees it.
+    /// (address, then len) is `*_byte`; `*_next` rotates the record a byte (nine make it
+    /// whole again, to be sent again), `*_sent` marks it sent; `commit` frees what was sent
+    /// (the host has it), `uncommit` makes it unsent (a new host).
     pub ar_held: Signal<Out, Bit>,
     pub ar_byte: Signal<Out, Bits<8>>,
     pub ar_next: Signal<In, Bit>,
@@ -70,6 +72,8 @@ pub struct PortSlave {
     pub aw_byte: Signal<Out, Bits<8>>,
     pub aw_next: Signal<In, Bit>,
     pub aw_sent: Signal<In, Bit>,
+    pub commit: Signal<In, Bit>,
+    pub uncommit: Signal<In, Bit>,
     /// A read beat from the host (taken only while `r_free`).
     pub r_put: Signal<In, Bit>,
     pub r_free: Signal<Out, Bit>,
@@ -80,8 +84,10 @@ pub struct PortSlave {
     pub b_put: Signal<In, Bit>,
     pub b_free: Signal<Out, Bit>,
     ar_full: DFF<Bit>,
+    ar_out: DFF<Bit>,
     ar_record: DFF<Bits<72>>,
     aw_full: DFF<Bit>,
+    aw_out: DFF<Bit>,
     aw_record: DFF<Bits<72>>,
     r_full: DFF<Bit>,
     r_data_q: DFF<Bits<512>>,
@@ -120,6 +126,8 @@ impl PortSlave {
             aw_byte: Default::default(),
             aw_next: Default::default(),
             aw_sent: Default::default(),
+            commit: Default::default(),
+            uncommit: Default::default(),
             r_put: Default::default(),
             r_free: Default::default(),
             put_data: Default::default(),
@@ -128,8 +136,10 @@ impl PortSlave {
             b_put: Default::default(),
             b_free: Default::default(),
             ar_full: Default::default(),
+            ar_out: Default::default(),
             ar_record: Default::default(),
             aw_full: Default::default(),
+            aw_out: Default::default(),
             aw_record: Default::default(),
             r_full: Default::default(),
             r_data_q: Default::default(),
@@ -147,8 +157,8 @@ impl Logic for PortSlave {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, ar_full, ar_record, aw_full, aw_record, r_full, r_data_q, r_resp_q,
-            r_last_q, b_full, b_resp_q
+            self, clock, ar_full, ar_out, ar_record, aw_full, aw_out, aw_record, r_full, r_data_q,
+            r_resp_q, r_last_q, b_full, b_resp_q
         );
         self.ar_ready.next = !self.ar_full.q.val();
         self.aw_ready.next = !self.aw_full.q.val();
@@ -157,16 +167,32 @@ impl Logic for PortSlave {
         self.ar_byte.next = self.ar_record.q.val().get_bits::<8>(0);
         self.aw_byte.next = self.aw_record.q.val().get_bits::<8>(0);
         if self.ar_next.val() {
-            self.ar_record.d.next = self.ar_record.q.val() >> self.eight.val();
+            self.ar_record.d.next = (self.ar_record.q.val() >> self.eight.val())
+                | (self.ar_record.q.val() << self.addr_bits.val());
         }
         if self.aw_next.val() {
-            self.aw_record.d.next = self.aw_record.q.val() >> self.eight.val();
+            self.aw_record.d.next = (self.aw_record.q.val() >> self.eight.val())
+                | (self.aw_record.q.val() << self.addr_bits.val());
         }
         if self.ar_sent.val() {
-            self.ar_full.d.next = false;
+            self.ar_out.d.next = true;
         }
         if self.aw_sent.val() {
-            self.aw_full.d.next = false;
+            self.aw_out.d.next = true;
+        }
+        if self.commit.val() {
+            self.ar_out.d.next = false;
+            self.aw_out.d.next = false;
+            if self.ar_out.q.val() {
+                self.ar_full.d.next = false;
+            }
+            if self.aw_out.q.val() {
+                self.aw_full.d.next = false;
+            }
+        }
+        if self.uncommit.val() {
+            self.ar_out.d.next = false;
+            self.aw_out.d.next = false;
         }
         if self.ar_valid.val() & !self.ar_full.q.val() {
             self.ar_full.d.next = true;
@@ -212,7 +238,9 @@ pub enum LinkState {
     Op,
     /// Receiving a frame's fields.
     Body,
-    /// The frame is complete: act on it.
+    /// The frame is complete: a new one frees what the last reply sent (it came).
+    Commit,
+    /// Act on the frame (or, sent again, only reply again).
     Exec,
     /// A register read's word comes the clock after the read.
     ReadWait,
@@ -286,12 +314,21 @@ pub struct UartLink {
     /// (a host that died part-way, a byte lost to a framing error).
     silent: DFF<Bits<32>>,
     gap: Constant<Bits<32>>,
+    /// The frame's opcode (without its sequence bit) and sequence bit; the last acted-on
+    /// frame's bit, whether there was one since `SYNC`, and the `accepted` it replied.
     op: DFF<Bits<8>>,
+    seq: DFF<Bit>,
+    last_seq: DFF<Bit>,
+    have_last: DFF<Bit>,
+    accepted: DFF<Bit>,
+    /// The interrupt bit the last poll sent, sent again if that poll is.
+    irq_reported: DFF<Bit>,
     need: DFF<Bits<8>>,
     frame: DFF<Bits<536>>,
     irq_seen: DFF<Bit>,
     /// The written beat held for a poll, and its port (1: memory).
     w_full: DFF<Bit>,
+    w_out: DFF<Bit>,
     w_port: DFF<Bit>,
     w_data: DFF<Bits<512>>,
     /// Reply: fields to send, the current one, its bytes left, the word and its length.
@@ -306,7 +343,13 @@ pub struct UartLink {
     field_len: Signal<Local, Bits<8>>,
     field_bit: Signal<Local, Bits<7>>,
     port_mem: Signal<Local, Bit>,
+    code: Signal<Local, Bits<8>>,
+    replay: Signal<Local, Bit>,
     eight: Constant<Bits<8>>,
+    seq_bit: Constant<Bits<8>>,
+    beat_rotate: Constant<Bits<16>>,
+    opcode_bits: Constant<Bits<8>>,
+    op_sync: Constant<Bits<8>>,
     top: Constant<Bits<16>>,
     op_write_reg: Constant<Bits<8>>,
     op_read_reg: Constant<Bits<8>>,
@@ -385,10 +428,16 @@ impl UartLink {
             silent: Default::default(),
             gap: Constant::new(u64::from(FRAME_GAP * 10 * clocks_per_bit).into()),
             op: Default::default(),
+            seq: Default::default(),
+            last_seq: Default::default(),
+            have_last: Default::default(),
+            accepted: Default::default(),
+            irq_reported: Default::default(),
             need: Default::default(),
             frame: Default::default(),
             irq_seen: Default::default(),
             w_full: Default::default(),
+            w_out: Default::default(),
             w_port: Default::default(),
             w_data: Default::default(),
             send: Default::default(),
@@ -402,7 +451,13 @@ impl UartLink {
             field_len: Default::default(),
             field_bit: Default::default(),
             port_mem: Default::default(),
+            code: Default::default(),
+            replay: Default::default(),
             eight: Constant::new(8.into()),
+            seq_bit: Constant::new(u64::from(link::SEQ).into()),
+            beat_rotate: Constant::new((8 * (link::BEAT as u64 - 1)).into()),
+            opcode_bits: Constant::new(u64::from(!link::SEQ).into()),
+            op_sync: k8(link::SYNC as usize),
             top: Constant::new((8 * (FRAME_BYTES - 1) as u64).into()),
             op_write_reg: k8(link::WRITE_REG as usize),
             op_read_reg: k8(link::READ_REG as usize),
@@ -437,8 +492,28 @@ impl Logic for UartLink {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, state, silent, op, need, frame, irq_seen, w_full, w_port, w_data, send,
-            field, left, word, word_len
+            self,
+            clock,
+            state,
+            silent,
+            op,
+            seq,
+            last_seq,
+            have_last,
+            accepted,
+            irq_reported,
+            need,
+            frame,
+            irq_seen,
+            w_full,
+            w_out,
+            w_port,
+            w_data,
+            send,
+            field,
+            left,
+            word,
+            word_len
         );
         clock!(self, clock, uart_rx, uart_tx, dma, mem);
         self.uart_rx.rx.next = self.rx.val();
@@ -523,7 +598,10 @@ impl Logic for UartLink {
         }
 
         self.status.next = 0.into();
-        self.status.next = self.status.val().replace_bit(0, self.irq_seen.q.val());
+        self.status.next = self
+            .status
+            .val()
+            .replace_bit(0, self.irq_seen.q.val() | self.irq_reported.q.val());
         self.status.next = self.status.val().replace_bit(1, self.dma.ar_held.val());
         self.status.next = self.status.val().replace_bit(2, self.mem.ar_held.val());
         self.status.next = self.status.val().replace_bit(3, self.dma.aw_held.val());
@@ -548,27 +626,36 @@ impl Logic for UartLink {
         self.records.next = self.records.val().replace_bit(5, self.mem.aw_held.val());
         self.records.next = self.records.val().replace_bit(6, self.w_full.q.val());
 
+        self.dma.commit.next = false;
+        self.mem.commit.next = false;
+        self.dma.uncommit.next = false;
+        self.mem.uncommit.next = false;
+        self.code.next = self.uart_rx.data.val() & self.opcode_bits.val();
+        self.replay.next = self.have_last.q.val() & (self.seq.q.val() == self.last_seq.q.val());
         match self.state.q.val() {
             LinkState::Op => {
                 if self.uart_rx.valid.val() {
-                    self.op.d.next = self.uart_rx.data.val();
+                    self.op.d.next = self.code.val();
+                    self.seq.d.next = self.uart_rx.data.val().get_bit(7);
                     self.silent.d.next = 0.into();
-                    if self.uart_rx.data.val() == self.op_poll.val() {
-                        self.state.d.next = LinkState::Exec;
+                    if (self.code.val() == self.op_poll.val())
+                        | (self.code.val() == self.op_sync.val())
+                    {
+                        self.state.d.next = LinkState::Commit;
                     }
-                    if self.uart_rx.data.val() == self.op_write_reg.val() {
+                    if self.code.val() == self.op_write_reg.val() {
                         self.need.d.next = self.len_write_reg.val();
                         self.state.d.next = LinkState::Body;
                     }
-                    if self.uart_rx.data.val() == self.op_read_reg.val() {
+                    if self.code.val() == self.op_read_reg.val() {
                         self.need.d.next = self.len_read_reg.val();
                         self.state.d.next = LinkState::Body;
                     }
-                    if self.uart_rx.data.val() == self.op_read_beat.val() {
+                    if self.code.val() == self.op_read_beat.val() {
                         self.need.d.next = self.len_read_beat.val();
                         self.state.d.next = LinkState::Body;
                     }
-                    if self.uart_rx.data.val() == self.op_write_resp.val() {
+                    if self.code.val() == self.op_write_resp.val() {
                         self.need.d.next = self.len_write_resp.val();
                         self.state.d.next = LinkState::Body;
                     }
@@ -585,8 +672,27 @@ impl Logic for UartLink {
                         | (bit_cast::<536, 8>(self.uart_rx.data.val()) << self.top.val());
                     self.need.d.next = self.need.q.val() - 1;
                     if self.need.q.val() == 1 {
-                        self.state.d.next = LinkState::Exec;
+                        self.state.d.next = LinkState::Commit;
                     }
+                }
+            }
+            LinkState::Commit => {
+                self.state.d.next = LinkState::Exec;
+                if self.op.q.val() == self.op_sync.val() {
+                    self.have_last.d.next = false;
+                    self.dma.uncommit.next = true;
+                    self.mem.uncommit.next = true;
+                    self.w_out.d.next = false;
+                    self.irq_seen.d.next = self.irq_seen.q.val() | self.irq_reported.q.val();
+                    self.irq_reported.d.next = false;
+                } else if !self.replay.val() {
+                    self.dma.commit.next = true;
+                    self.mem.commit.next = true;
+                    self.w_out.d.next = false;
+                    if self.w_out.q.val() {
+                        self.w_full.d.next = false;
+                    }
+                    self.irq_reported.d.next = false;
                 }
             }
             LinkState::Exec => {
@@ -596,8 +702,13 @@ impl Logic for UartLink {
                 self.field.d.next = 0.into();
                 self.left.d.next = 0.into();
                 self.state.d.next = LinkState::Reply;
+                self.last_seq.d.next = self.seq.q.val();
+                self.have_last.d.next = self.op.q.val() != self.op_sync.val();
+                if self.op.q.val() == self.op_sync.val() {
+                    self.send.d.next = 1.into();
+                }
                 if self.op.q.val() == self.op_write_reg.val() {
-                    self.reg_write.next = true;
+                    self.reg_write.next = !self.replay.val();
                     self.send.d.next = 1.into();
                 }
                 if self.op.q.val() == self.op_read_reg.val() {
@@ -611,30 +722,46 @@ impl Logic for UartLink {
                     self.send.d.next = self.echo_and_word.val() | self.records.val();
                     // An interrupt in this very clock is reported by the next poll.
                     self.irq_seen.d.next = self.irq.val();
+                    self.irq_reported.d.next = self.status.val().get_bit(0);
                 }
-                if self.op.q.val() == self.op_read_beat.val() {
+                if (self.op.q.val() == self.op_read_beat.val())
+                    | (self.op.q.val() == self.op_write_resp.val())
+                {
+                    // Sent again: the same answer, nothing put.
+                    if self.replay.val() & self.accepted.q.val() {
+                        self.word.d.next = 1.into();
+                    }
+                    if !self.replay.val() {
+                        self.accepted.d.next = false;
+                    }
+                }
+                if !self.replay.val() & (self.op.q.val() == self.op_read_beat.val()) {
                     if self.port_mem.val() {
                         self.mem.r_put.next = true;
                         if self.mem.r_free.val() {
                             self.word.d.next = 1.into();
+                            self.accepted.d.next = true;
                         }
                     } else {
                         self.dma.r_put.next = true;
                         if self.dma.r_free.val() {
                             self.word.d.next = 1.into();
+                            self.accepted.d.next = true;
                         }
                     }
                 }
-                if self.op.q.val() == self.op_write_resp.val() {
+                if !self.replay.val() & (self.op.q.val() == self.op_write_resp.val()) {
                     if self.port_mem.val() {
                         self.mem.b_put.next = self.mem.b_free.val();
                         if self.mem.b_free.val() {
                             self.word.d.next = 1.into();
+                            self.accepted.d.next = true;
                         }
                     } else {
                         self.dma.b_put.next = self.dma.b_free.val();
                         if self.dma.b_free.val() {
                             self.word.d.next = 1.into();
+                            self.accepted.d.next = true;
                         }
                     }
                 }
@@ -654,6 +781,9 @@ impl Logic for UartLink {
 
         // The reply sequencer: a field's bytes one by one, low byte first.
         self.out_byte.next = self.op.q.val();
+        if self.seq.q.val() {
+            self.out_byte.next = self.op.q.val() | self.seq_bit.val();
+        }
         self.dma.ar_next.next = false;
         self.mem.ar_next.next = false;
         self.dma.aw_next.next = false;
@@ -718,7 +848,8 @@ impl Logic for UartLink {
                     self.mem.aw_next.next = true;
                 }
                 if self.field.q.val() == 6 {
-                    self.w_data.d.next = self.w_data.q.val() >> self.eight.val();
+                    self.w_data.d.next = (self.w_data.q.val() >> self.eight.val())
+                        | (self.w_data.q.val() << self.beat_rotate.val());
                 }
                 if self.left.q.val() == 1 {
                     self.send.d.next = self.send.q.val() & !self.field_bit.val();
@@ -736,7 +867,7 @@ impl Logic for UartLink {
                         self.mem.aw_sent.next = true;
                     }
                     if self.field.q.val() == 6 {
-                        self.w_full.d.next = false;
+                        self.w_out.d.next = true;
                     }
                 }
             }

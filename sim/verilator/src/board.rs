@@ -31,6 +31,9 @@ pub struct SimBoard {
     led: u32,
     /// A line cut (tests): the board's bytes are lost.
     cut: bool,
+    /// Bytes to lose (tests): (bytes to let through first, bytes to lose then), each way.
+    lose_from_board: (usize, usize),
+    lose_to_board: (usize, usize),
 }
 
 impl Default for SimBoard {
@@ -53,6 +56,8 @@ impl SimBoard {
             from_board: VecDeque::new(),
             led: 0,
             cut: false,
+            lose_from_board: (0, 0),
+            lose_to_board: (0, 0),
         }
     }
 
@@ -75,6 +80,16 @@ impl SimBoard {
     /// answering, for tests of the host's timeout.
     pub fn cut(&mut self, cut: bool) {
         self.cut = cut;
+    }
+
+    /// Loses `count` of the board's bytes after the next `after` (a reply cut on the line).
+    pub fn lose_from_board(&mut self, after: usize, count: usize) {
+        self.lose_from_board = (after, count);
+    }
+
+    /// Loses `count` of the host's bytes after the next `after` (a frame cut on the line).
+    pub fn lose_to_board(&mut self, after: usize, count: usize) {
+        self.lose_to_board = (after, count);
     }
 
     /// Runs `clocks` clocks.
@@ -123,7 +138,11 @@ impl SimBoard {
                 if self.rx_bits == 10 {
                     self.rx_wait = None;
                     // Start bit low and stop bit high: a byte.
-                    if self.rx_shift & 1 == 0 && self.rx_shift >> 9 == 1 && !self.cut {
+                    if self.rx_shift & 1 == 0
+                        && self.rx_shift >> 9 == 1
+                        && !self.cut
+                        && !take(&mut self.lose_from_board)
+                    {
                         self.from_board.push_back((self.rx_shift >> 1) as u8);
                     }
                 }
@@ -133,9 +152,28 @@ impl SimBoard {
     }
 }
 
+/// Counts one byte against a loss (bytes to let through, bytes to lose): whether to lose it.
+fn take(loss: &mut (usize, usize)) -> bool {
+    match loss {
+        (0, 0) => false,
+        (0, n) => {
+            *n -= 1;
+            true
+        }
+        (k, _) => {
+            *k -= 1;
+            false
+        }
+    }
+}
+
 impl io::Write for SimBoard {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.to_board.extend(buf);
+        for &b in buf {
+            if !take(&mut self.lose_to_board) {
+                self.to_board.push_back(b);
+            }
+        }
         Ok(buf.len())
     }
 
