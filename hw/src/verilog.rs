@@ -44,6 +44,22 @@ pub struct Port {
     pub width: usize,
 }
 
+impl Port {
+    /// Its declaration in a module header: `input wire [7:0] name`.
+    pub fn declaration(&self) -> String {
+        let dir = match self.dir {
+            Dir::In => "input",
+            Dir::Out => "output",
+        };
+        let range = if self.width > 1 {
+            format!("[{}:0] ", self.width - 1)
+        } else {
+            String::new()
+        };
+        format!("{dir} wire {range}{}", self.name)
+    }
+}
+
 /// Collects the top block's own ports (the atoms of the outermost scope).
 #[derive(Default)]
 struct PortProbe {

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use msm_spec::limbs::{Limbs, P};
 
-use crate::verilog::{Dir, Port};
+use crate::verilog::Port;
 
 /// A 256-bit Verilog constant.
 fn hex(l: &Limbs) -> String {
@@ -24,18 +24,7 @@ fn hex(l: &Limbs) -> String {
 fn header(name: &str, ports: &[Port]) -> String {
     let decls: Vec<String> = ports
         .iter()
-        .map(|p| {
-            let dir = match p.dir {
-                Dir::In => "input",
-                Dir::Out => "output",
-            };
-            let range = if p.width > 1 {
-                format!("[{}:0] ", p.width - 1)
-            } else {
-                String::new()
-            };
-            format!("    {dir} wire {range}{}", p.name)
-        })
+        .map(|p| format!("    {}", p.declaration()))
         .collect();
     format!("module {name}(\n{}\n);\n", decls.join(",\n"))
 }

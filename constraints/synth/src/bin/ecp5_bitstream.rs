@@ -175,20 +175,10 @@ fn oscillator_mhz(lpf: &str) -> Result<u32, String> {
 /// The top of the pins: the PLL makes the card clock from the oscillator on `clock`; every
 /// other port of the board is a pin of the same name.
 fn top_verilog(ports: &[msm_hw::verilog::Port]) -> String {
-    use msm_hw::verilog::Dir;
     let mut decl = vec!["input wire clock".to_owned()];
     let mut conn = vec![".clock(card_clock)".to_owned()];
     for p in ports.iter().filter(|p| p.name != "clock") {
-        let dir = match p.dir {
-            Dir::In => "input",
-            Dir::Out => "output",
-        };
-        let width = if p.width > 1 {
-            format!(" [{}:0]", p.width - 1)
-        } else {
-            String::new()
-        };
-        decl.push(format!("{dir} wire{width} {}", p.name));
+        decl.push(p.declaration());
         conn.push(format!(".{0}({0})", p.name));
     }
     format!(
