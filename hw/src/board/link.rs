@@ -679,7 +679,6 @@ impl Logic for UartLink {
             LinkState::Commit => {
                 self.state.d.next = LinkState::Exec;
                 if self.op.q.val() == self.op_sync.val() {
-                    self.have_last.d.next = false;
                     self.dma.uncommit.next = true;
                     self.mem.uncommit.next = true;
                     self.w_out.d.next = false;
